@@ -1,0 +1,65 @@
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import { config } from '../config';
+import { AppError } from '../core/errors';
+import { nowEpochSeconds } from './clock';
+import { ensureIssuerKeys, LOCAL_AUDIENCE } from './local-issuer';
+
+/**
+ * Verifies staff tokens with aws-jwt-verify: the instance's Cognito user pool in AWS, the local issuer under
+ * `npm start`. Both yield the same claims; roles are the `cognito:groups`.
+ */
+
+export const STAFF_ROLES = ['operator', 'centre', 'curator', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface StaffIdentity {
+  sub: string;
+  email: string;
+  roles: StaffRole[];
+}
+
+type Verify = (token: string) => Promise<Record<string, unknown>>;
+let verifier: Promise<Verify> | undefined;
+
+async function createVerifier(): Promise<Verify> {
+  const c = config();
+  if (c.local) {
+    const keys = await ensureIssuerKeys(c.local.dataDir);
+    const v = JwtRsaVerifier.create({
+      issuer: c.local.issuer,
+      audience: LOCAL_AUDIENCE,
+      jwksUri: `${c.local.issuer}/.well-known/jwks.json`,
+    });
+    v.cacheJwks(keys.jwks as Parameters<typeof v.cacheJwks>[0]);
+    // The local clock may be shifted; token expiry is checked against the same "now" as everything else.
+    return async (token) => {
+      const payload = (await v.verify(token, { graceSeconds: 0 })) as Record<string, unknown>;
+      if (typeof payload.exp === 'number' && payload.exp <= nowEpochSeconds()) throw new Error('expired');
+      return payload;
+    };
+  }
+  if (!c.cognito) throw new Error('No identity provider configured');
+  const v = CognitoJwtVerifier.create({
+    userPoolId: c.cognito.userPoolId,
+    clientId: c.cognito.clientId,
+    tokenUse: 'id',
+  });
+  return async (token) => (await v.verify(token)) as unknown as Record<string, unknown>;
+}
+
+/** The staff member behind a bearer token; 401 when the token is missing, expired or not ours. */
+export async function verifyStaffToken(token: string): Promise<StaffIdentity> {
+  verifier ??= createVerifier();
+  let claims: Record<string, unknown>;
+  try {
+    claims = await (await verifier)(token);
+  } catch {
+    throw new AppError('unauthenticated', 'Войдите заново: пропуск недействителен или истёк');
+  }
+  const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]) : [];
+  const roles = groups.filter((g): g is StaffRole => STAFF_ROLES.includes(g as StaffRole));
+  if (typeof claims.email !== 'string' || typeof claims.sub !== 'string') {
+    throw new AppError('unauthenticated', 'Войдите заново: пропуск недействителен или истёк');
+  }
+  return { sub: claims.sub, email: claims.email.toLowerCase(), roles };
+}
