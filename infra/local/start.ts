@@ -85,7 +85,7 @@ async function startS3(directory: string, port: number): Promise<{ child: ChildP
       if (line) ok(JSON.parse(line).port);
     });
     child.once('exit', (code) => fail(new Error(`s3rver exited with code ${code}`)));
-    setTimeout(() => fail(new Error('s3rver did not start')), READY_TIMEOUT_MS);
+    setTimeout(() => fail(new Error('s3rver did not start')), READY_TIMEOUT_MS).unref();
   });
   return { child, port: actual };
 }
@@ -184,6 +184,9 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
     if (stopped) return;
     stopped = true;
     for (const t of timers) clearInterval(t);
+    // Idle keep-alive connections would hold close() open; API clients are done by now.
+    gateway.closeAllConnections();
+    ses.server.closeAllConnections();
     await Promise.all([
       new Promise((r) => gateway.close(r)),
       new Promise((r) => ses.server.close(r)),
@@ -197,7 +200,6 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
           }),
       ),
     ]);
-    gateway.closeAllConnections?.();
   };
 
   return { appUrl, mailboxUrl: `${appUrl}/dev/mailbox`, ...urls, stop, readyInMs: Date.now() - started };
@@ -224,6 +226,11 @@ async function main() {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A wrapper (npm, tsx) killed without passing the signal on would orphan us and the emulators: watch for it.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('родительский процесс завершён');
+  }, 1000).unref();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,9 +1,10 @@
 import { mintStaffToken } from '../../core/dev';
+import { emailField } from '../../core/fields';
 import { z } from '../../core/zod-ru';
 import { httpHandler } from '../../http/handler';
 
 const TokenRequestSchema = z.strictObject({
-  email: z.email('Укажите адрес электронной почты').transform((e) => e.trim().toLowerCase()),
+  email: emailField(),
   roles: z.array(z.enum(['operator', 'centre', 'curator', 'admin'])).min(1, 'Укажите хотя бы одну роль'),
 });
 

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../../infra/local/start';
+
+/**
+ * Boots the embedded default once per test run on random ports, DynamoDB in memory, data in a temp dir, and the
+ * worker timers off (tests run workers through POST /dev/run/{worker}). Test files reach it over HTTP and, for
+ * adapter tests, through the same adapters pointed at the same emulators (see test/support/stack.ts).
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cpd-test-'));
+  const stack = await startLocalStack({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    INSTANCE_ID: 'smolensk',
+    DATA_DIR: dataDir,
+    DYNAMODB_PORT: 0,
+    S3_PORT: 0,
+    SES_PORT: 0,
+    EPHEMERAL: true,
+    WORKER_POLL_MS: 0,
+    LOG_LEVEL: 'ERROR',
+  });
+  project.provide('stack', {
+    appUrl: stack.appUrl,
+    sesUrl: stack.sesUrl,
+    dynamodbUrl: stack.dynamodbUrl,
+    s3Url: stack.s3Url,
+    dataDir,
+  });
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: { appUrl: string; sesUrl: string; dynamodbUrl: string; s3Url: string; dataDir: string };
+  }
+}
