@@ -39,5 +39,6 @@ export async function api(
   } catch {
     json = undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON responses of many shapes
   return { status: response.status, headers: response.headers, json: json as any, text };
 }
