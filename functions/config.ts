@@ -17,6 +17,8 @@ const RuntimeEnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   BUCKET_NAME: z.string().min(1),
   AWS_REGION: z.string().min(1),
+  /** Public base URL of the app: party links in mails point here (`<APP_URL>/l/<token>`). */
+  APP_URL: z.url(),
   /** Endpoint overrides: the emulators under `npm start`, or a DynamoDB/S3/SES-compatible service in Russia. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
@@ -33,6 +35,7 @@ const RuntimeEnvSchema = z.object({
 
 export interface Config {
   instance: InstanceSettings;
+  appUrl: string;
   tableName: string;
   bucketName: string;
   region: string;
@@ -67,6 +70,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     instance: loadInstance(e.INSTANCE_ID),
+    appUrl: e.APP_URL.replace(/\/$/, ''),
     tableName: e.TABLE_NAME,
     bucketName: e.BUCKET_NAME,
     region: e.AWS_REGION,

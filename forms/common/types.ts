@@ -1,0 +1,121 @@
+import { emailField } from '../../functions/core/fields';
+import { z } from '../../functions/core/zod-ru';
+
+/** Common types of DOMAIN.md, shared by every kind. Messages are Russian and name the rule, never the value. */
+
+export { emailField };
+
+const text = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Заполните поле «${label}»`)
+    .max(max, `Поле «${label}» — не более ${max} символов`);
+export { text };
+
+export const PersonSchema = z.strictObject({
+  lastName: text(100, 'Фамилия'),
+  firstName: text(100, 'Имя'),
+  middleName: z.string().trim().max(100, 'Поле «Отчество» — не более 100 символов').optional(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+/**
+ * Russian phone numbers in any usual writing ("8 (4812) 38-12-34", "+7 912 345-67-89"), stored as +7XXXXXXXXXX.
+ */
+export const phoneField = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    const digits = raw.replace(/\D/g, '');
+    const national = digits.length === 11 && /^[78]/.test(digits) ? digits.slice(1) : digits.length === 10 ? digits : '';
+    if (!/^\d{10}$/.test(national) || !/^[+\d\s()-]+$/.test(raw)) {
+      ctx.addIssue({ code: 'custom', message: 'Укажите российский номер телефона, например +7 912 345-67-89' });
+      return z.NEVER;
+    }
+    return `+7${national}`;
+  });
+
+/** INN of an organisation: 10 digits with the checksum of the Federal Tax Service. */
+export function isValidInn10(inn: string): boolean {
+  if (!/^\d{10}$/.test(inn)) return false;
+  const weights = [2, 4, 10, 3, 5, 9, 4, 6, 8];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(inn[i]), 0);
+  return (sum % 11) % 10 === Number(inn[9]);
+}
+
+export const OrganizationSchema = z.strictObject({
+  name: text(500, 'Наименование организации'),
+  municipality: text(200, 'Муниципальное образование'),
+  inn: z
+    .string()
+    .trim()
+    .refine(isValidInn10, 'ИНН организации — 10 цифр с верной контрольной цифрой')
+    .optional(),
+});
+export type Organization = z.infer<typeof OrganizationSchema>;
+
+export const isoDateField = z.iso.date('Укажите дату в формате ГГГГ-ММ-ДД');
+
+export const PeriodSchema = z
+  .strictObject({ from: isoDateField, to: isoDateField })
+  .refine((p) => p.from <= p.to, { message: 'Дата начала позже даты окончания', path: ['to'] });
+export type Period = z.infer<typeof PeriodSchema>;
+
+/** An enumeration with its Russian labels (DOMAIN.md, "Enumerations"): one source for schema, forms and PDFs. */
+export function labelledEnum<const T extends Record<string, string>>(labels: T, message: string) {
+  const values = Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
+  return { schema: z.enum(values, message), labels };
+}
+
+export const TeacherBlock = labelledEnum(
+  {
+    subject: 'предметный',
+    methodical: 'методический',
+    psychological: 'психолого-педагогический',
+    communicative: 'коммуникативный',
+    digital: 'цифровая грамотность и ИКТ',
+  },
+  'Выберите диагностический блок из списка',
+);
+
+export const ManagerBlock = labelledEnum(
+  {
+    processes: 'управление процессами',
+    resources: 'управление ресурсами',
+    staff: 'управление кадрами',
+    results: 'управление результатами',
+    information: 'управление информацией',
+  },
+  'Выберите диагностический блок из списка',
+);
+
+export const DiagnosticForm = labelledEnum(
+  {
+    standardized: 'на основании стандартизированных оценочных процедур',
+    self: 'самодиагностика на основании рефлексии',
+    performance: 'на основании результатов профессиональной деятельности',
+    expert: 'на основании экспертной оценки практической деятельности',
+  },
+  'Выберите форму диагностики из списка',
+);
+
+export const DeficitLevel = labelledEnum(
+  { high: 'высокий', medium: 'средний', low: 'низкий' },
+  'Выберите уровень из списка',
+);
+
+/** A list without repeats, with the position of the first repeat in the message's path. */
+export function uniqueList<T extends z.ZodType>(item: T, label: string) {
+  return z.array(item).superRefine((list, ctx) => {
+    const seen = new Set<unknown>();
+    list.forEach((value, i) => {
+      if (seen.has(value)) ctx.addIssue({ code: 'custom', message: `«${label}»: значения не должны повторяться`, path: [i] });
+      seen.add(value);
+    });
+  });
+}
+
+export const personalDataConsentField = z.literal(true, {
+  message: 'Без согласия на обработку персональных данных заявка не может быть принята',
+});

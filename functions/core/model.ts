@@ -1,0 +1,144 @@
+/**
+ * The items of the one table and their keys. Everything of a record lives in its partition `REC#<id>`:
+ * the record itself, its history events, and summaries of its children. Outbox items, party links, counters
+ * and idempotency keys have partitions of their own. Sparse GSIs (see adapters/table-definition.ts) carry the
+ * queue, open deadlines, pending outbox items and assignees.
+ */
+
+export interface DocumentRef {
+  id: string;
+  name: string;
+  title: string;
+  fileName: string;
+  createdAt: string;
+  /** S3 key; never shown to clients. */
+  key: string;
+  /** Version of the record the document was rendered from. */
+  version: number;
+  /** Link parties who may read it besides staff (A2 6.3). */
+  audience: string[];
+  /** For documents addressed to one person (results), the email they belong to. */
+  owner?: string;
+}
+
+export interface StoredRecord {
+  pk: string;
+  sk: 'REC';
+  type: 'record';
+  id: string;
+  kind: string;
+  number?: string;
+  stage: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  enteredAt: string;
+  dueAt?: string;
+  parentId?: string;
+  childKey?: string;
+  payload: unknown;
+  documents: DocumentRef[];
+  /** Set when an outbox item for this record was parked after its last attempt; shown to staff. */
+  deliveryFailed?: boolean;
+  /** Reminder and escalation already sent for the current stage (reset on every stage change). */
+  remindedAt?: string;
+  escalatedAt?: string;
+  /** Bumped by every change of a child, so two children settling at once serialise on the parent. */
+  childSeq: number;
+  queuePk: string;
+  queueSk: string;
+  duePk?: string;
+  dueSk?: string;
+  assigneePk?: string;
+  assigneeSk?: string;
+  expiresAt?: number;
+}
+
+export interface HistoryEvent {
+  pk: string;
+  sk: string;
+  type: 'history';
+  at: string;
+  action: string;
+  by: { party: string; email?: string };
+  fromStage: string | null;
+  toStage: string;
+  version: number;
+  comment?: string;
+  expiresAt?: number;
+}
+
+export interface ChildSummary {
+  pk: string;
+  sk: string;
+  type: 'child';
+  id: string;
+  kind: string;
+  key: string;
+  stage: string;
+  expiresAt?: number;
+}
+
+export type OutboxEffect =
+  | { type: 'enter-stage'; stage: string; version: number }
+  | { type: 'action'; action: string; version: number }
+  | { type: 'reminder'; stage: string; to: 'responsible' | 'supervisor'; version: number };
+
+export interface OutboxItem {
+  pk: string;
+  sk: 'OUTBOX';
+  type: 'outbox';
+  id: string;
+  recordId: string;
+  kind: string;
+  effect: OutboxEffect;
+  createdAt: string;
+  status: 'pending' | 'done' | 'parked';
+  attempts: number;
+  nextAttemptAt: string;
+  /** Lease of the worker processing it, so a duplicate delivery cannot run it at the same time. */
+  leaseUntil?: string;
+  /** Steps already done, so a re-run continues where the last one stopped. */
+  rendered?: Record<string, string>;
+  sent?: Record<string, string>;
+  childrenCreated?: string[];
+  lastError?: string;
+  outboxPk?: string;
+  outboxSk?: string;
+  expiresAt?: number;
+}
+
+export interface StoredLink {
+  pk: string;
+  sk: 'LINK';
+  type: 'link';
+  id: string;
+  recordId: string;
+  kind: string;
+  party: string;
+  email: string;
+  actions: string[];
+  createdAt: string;
+  validUntil: string;
+  expiresAt: number;
+}
+
+export const keys = {
+  record: (id: string) => ({ pk: `REC#${id}`, sk: 'REC' as const }),
+  history: (id: string, at: string, version: number) => ({
+    pk: `REC#${id}`,
+    sk: `HIST#${at}#${String(version).padStart(6, '0')}`,
+  }),
+  historyPrefix: 'HIST#',
+  child: (parentId: string, childId: string) => ({ pk: `REC#${parentId}`, sk: `CHILD#${childId}` }),
+  childPrefix: 'CHILD#',
+  outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' as const }),
+  link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' as const }),
+  counter: (series: string, year: number) => ({ pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' }),
+  idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
+  /** Partition values of the sparse indexes. */
+  queuePk: (kind: string) => `KIND#${kind}`,
+  duePk: 'OPEN',
+  outboxPending: 'PENDING',
+  assigneePk: (email: string) => `ASSIGNEE#${email}`,
+};
