@@ -24,6 +24,18 @@ export interface ScheduledWorker {
   tableStream?: boolean;
 }
 
-export const httpRoutes: HttpRoute[] = [{ method: 'GET', path: '/healthz', handler: 'api/health' }];
+export const httpRoutes: HttpRoute[] = [
+  { method: 'GET', path: '/healthz', handler: 'api/health' },
+  { method: 'GET', path: '/openapi.json', handler: 'api/openapi' },
+  { method: 'GET', path: '/v1/forms', handler: 'api/forms-list' },
+  { method: 'GET', path: '/v1/forms/{kind}', handler: 'api/form-get' },
+  { method: 'POST', path: '/v1/submissions/{id}', handler: 'api/submission-create' },
+  { method: 'GET', path: '/v1/submissions', handler: 'api/submissions-list' },
+  { method: 'GET', path: '/v1/submissions/{id}', handler: 'api/submission-get' },
+  { method: 'POST', path: '/v1/submissions/{id}/actions/{action}', handler: 'api/submission-action' },
+  { method: 'GET', path: '/v1/submissions/{id}/history', handler: 'api/submission-history' },
+  { method: 'GET', path: '/v1/submissions/{id}/documents/{docId}', handler: 'api/submission-document' },
+  { method: 'GET', path: '/v1/links/{token}', handler: 'api/link-get' },
+];
 
 export const scheduledWorkers: ScheduledWorker[] = [];

@@ -11,6 +11,7 @@ const text = (max: number, label: string) =>
     .trim()
     .min(1, `Заполните поле «${label}»`)
     .max(max, `Поле «${label}» — не более ${max} символов`);
+
 export { text };
 
 export const PersonSchema = z.strictObject({
@@ -28,9 +29,13 @@ export const phoneField = z
   .trim()
   .transform((raw, ctx) => {
     const digits = raw.replace(/\D/g, '');
-    const national = digits.length === 11 && /^[78]/.test(digits) ? digits.slice(1) : digits.length === 10 ? digits : '';
+    const national =
+      digits.length === 11 && /^[78]/.test(digits) ? digits.slice(1) : digits.length === 10 ? digits : '';
     if (!/^\d{10}$/.test(national) || !/^[+\d\s()-]+$/.test(raw)) {
-      ctx.addIssue({ code: 'custom', message: 'Укажите российский номер телефона, например +7 912 345-67-89' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Укажите российский номер телефона, например +7 912 345-67-89',
+      });
       return z.NEVER;
     }
     return `+7${national}`;
@@ -110,7 +115,8 @@ export function uniqueList<T extends z.ZodType>(item: T, label: string) {
   return z.array(item).superRefine((list, ctx) => {
     const seen = new Set<unknown>();
     list.forEach((value, i) => {
-      if (seen.has(value)) ctx.addIssue({ code: 'custom', message: `«${label}»: значения не должны повторяться`, path: [i] });
+      if (seen.has(value))
+        ctx.addIssue({ code: 'custom', message: `«${label}»: значения не должны повторяться`, path: [i] });
       seen.add(value);
     });
   });

@@ -39,7 +39,10 @@ export const DiagnosticsRequestSchema = z
   .strictObject({
     participant: ParticipantSchema,
     form: DiagnosticForm.schema,
-    blocks: uniqueList(z.string(), 'Диагностические блоки').min(1, 'Выберите хотя бы один диагностический блок'),
+    blocks: uniqueList(z.string(), 'Диагностические блоки').min(
+      1,
+      'Выберите хотя бы один диагностический блок',
+    ),
     subject: z.string().trim().min(1).max(100).optional(),
     preferredPeriod: PeriodSchema,
     comment: z.string().trim().max(2000, 'Комментарий — не более 2000 символов').optional(),
@@ -50,14 +53,26 @@ export const DiagnosticsRequestSchema = z
     const allowed = r.participant.category === 'teacher' ? TeacherBlock.labels : ManagerBlock.labels;
     r.blocks.forEach((b, i) => {
       if (!(b in allowed)) {
-        ctx.addIssue({ code: 'custom', path: ['blocks', i], message: 'Этот блок не относится к выбранной категории' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['blocks', i],
+          message: 'Этот блок не относится к выбранной категории',
+        });
       }
     });
     if (r.blocks.some((b) => SUBJECT_BLOCKS.has(b))) {
       if (!r.subject) {
-        ctx.addIssue({ code: 'custom', path: ['subject'], message: 'Укажите предмет для предметного и методического блоков' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subject'],
+          message: 'Укажите предмет для предметного и методического блоков',
+        });
       } else if (!r.participant.subjects.includes(r.subject)) {
-        ctx.addIssue({ code: 'custom', path: ['subject'], message: 'Предмет должен быть одним из предметов участника' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subject'],
+          message: 'Предмет должен быть одним из предметов участника',
+        });
       }
     }
   });

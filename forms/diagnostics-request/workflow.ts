@@ -55,7 +55,12 @@ export const diagnosticsRequest = defineKind<P>({
       onEnter: {
         documents: ['request'],
         mails: [
-          { template: 'received', to: 'applicant', attach: ['request'], link: { party: 'applicant', actions: ['withdraw'] } },
+          {
+            template: 'received',
+            to: 'applicant',
+            attach: ['request'],
+            link: { party: 'applicant', actions: ['withdraw'] },
+          },
           { template: 'new-request', to: 'operator-mailbox', attach: ['request'] },
         ],
       },
@@ -64,7 +69,14 @@ export const diagnosticsRequest = defineKind<P>({
       title: 'Диагностика назначена',
       onEnter: {
         documents: ['invitation'],
-        mails: [{ template: 'invitation', to: 'applicant', attach: ['invitation'], link: { party: 'applicant', actions: ['withdraw'] } }],
+        mails: [
+          {
+            template: 'invitation',
+            to: 'applicant',
+            attach: ['invitation'],
+            link: { party: 'applicant', actions: ['withdraw'] },
+          },
+        ],
       },
     },
     conducted: {
@@ -112,7 +124,10 @@ export const diagnosticsRequest = defineKind<P>({
       from: ['scheduled'],
       by: [operator],
       input: RescheduleSchema,
-      apply: ({ record, input }) => ({ ...record.payload, schedule: { ...record.payload.schedule, ...input } }),
+      apply: ({ record, input }) => ({
+        ...record.payload,
+        schedule: { ...record.payload.schedule, ...input },
+      }),
       effects: {
         documents: ['invitation'],
         mails: [{ template: 'invitation', to: 'applicant', attach: ['invitation'] }],
@@ -163,7 +178,8 @@ export const diagnosticsRequest = defineKind<P>({
       audience: ['participant'],
     },
   },
-  searchText: (r) => [r.payload.participant.person.lastName, r.payload.participant.organization.name].join(' '),
+  searchText: (r) =>
+    [r.payload.participant.person.lastName, r.payload.participant.organization.name].join(' '),
 });
 
 function fullName(p: P): string {

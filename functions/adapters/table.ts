@@ -205,7 +205,12 @@ export interface QueryInput {
   /** Partition key value (attribute name comes from the definition). */
   partition: string;
   /** Sort key condition on the index's (or table's) sort key. */
-  sort?: { beginsWith: string } | { between: [string, string] } | { lte: string } | { gte: string };
+  sort?:
+    | { beginsWith: string }
+    | { between: [string, string] }
+    | { lte: string }
+    | { lt: string }
+    | { gte: string };
   limit?: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
@@ -264,6 +269,9 @@ export async function query(input: QueryInput): Promise<Page> {
     } else if ('lte' in input.sort) {
       keyCondition += ' AND #s <= :s';
       exprValues[':s'] = input.sort.lte;
+    } else if ('lt' in input.sort) {
+      keyCondition += ' AND #s < :s';
+      exprValues[':s'] = input.sort.lt;
     } else {
       keyCondition += ' AND #s >= :s';
       exprValues[':s'] = input.sort.gte;

@@ -51,7 +51,10 @@ export interface ActionContext<P = unknown, I = unknown> {
   now: Date;
   settings: InstanceSettings;
   /** Who is acting: role or party, and the email they act as (for history, never for logs). */
-  actor: { kind: 'staff'; role: StaffRole; email: string } | { kind: 'link'; party: LinkParty; email: string } | { kind: 'system' };
+  actor:
+    | { kind: 'staff'; role: StaffRole; email: string }
+    | { kind: 'link'; party: LinkParty; email: string }
+    | { kind: 'system' };
   /** Working-day arithmetic in the instance's calendar. */
   calendar: {
     dueAtFrom(instant: Date | string, workingDays: number): string;
@@ -157,7 +160,10 @@ export interface KindDefinition<P = unknown> {
   labels?: Record<string, string>;
   enums?: Record<string, Record<string, string>>;
   /** Registration number assigned in the creating transaction (A3 4.3.3), gap-free per series and year. */
-  numbering?: { series: (settings: InstanceSettings) => string; format: (series: string, year: number, n: number) => string };
+  numbering?: {
+    series: (settings: InstanceSettings) => string;
+    format: (series: string, year: number, n: number) => string;
+  };
   initialStage: string | ((ctx: CreateContext<P>) => string);
   stages: Record<string, StageDefinition<P>>;
   actions: Record<string, ActionDefinition<P, never>>;

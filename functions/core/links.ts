@@ -59,9 +59,13 @@ export function isWellFormedToken(token: string): boolean {
 }
 
 export function checkLinkValid(link: StoredLink | undefined, now: Date): StoredLink {
-  if (!link) throw new AppError('unauthenticated', 'Ссылка недействительна. Проверьте, что она скопирована полностью');
+  if (!link)
+    throw new AppError('unauthenticated', 'Ссылка недействительна. Проверьте, что она скопирована полностью');
   if (Date.parse(link.validUntil) <= now.getTime()) {
-    throw new AppError('unauthenticated', 'Срок действия ссылки истёк. Запросите новую ссылку у методического центра');
+    throw new AppError(
+      'unauthenticated',
+      'Срок действия ссылки истёк. Запросите новую ссылку у методического центра',
+    );
   }
   return link;
 }
