@@ -56,6 +56,7 @@ export async function runWorker(name: string): Promise<unknown> {
   if (!worker) {
     throw new AppError('not-found', `Нет фонового обработчика «${name}»`);
   }
-  const module = (await import(`../${worker.handler}`)) as { run: () => Promise<unknown> };
+  // The manifest is the one list of workers; this route runs only under `npm start` (tsx resolves the path).
+  const module = (await import(/* @vite-ignore */ `../${worker.handler}`)) as { run: () => Promise<unknown> };
   return { worker: name, result: await module.run() };
 }

@@ -88,6 +88,7 @@ async function adaptersFor(s: Started, dataDir: string) {
     TABLE_NAME: 'cpd-local',
     BUCKET_NAME: 'cpd-local',
     AWS_REGION: 'eu-central-1',
+    APP_URL: s.urls.app,
     DYNAMODB_ENDPOINT: s.urls.dynamodb,
     S3_ENDPOINT: s.urls.s3,
     SES_ENDPOINT: s.urls.ses,

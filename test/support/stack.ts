@@ -9,6 +9,7 @@ export function useStack() {
     TABLE_NAME: 'cpd-local',
     BUCKET_NAME: 'cpd-local',
     AWS_REGION: 'eu-central-1',
+    APP_URL: stack.appUrl,
     DYNAMODB_ENDPOINT: stack.dynamodbUrl,
     S3_ENDPOINT: stack.s3Url,
     SES_ENDPOINT: stack.sesUrl,

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { onlyResource } from './support';
+
+/** Invokes the bundled handler the way Lambda's Node.js runtime would, with an HTTP API (v2) event. */
+const INVOKE = `
+const { handler } = await import('./index.mjs');
+const event = {
+  version: '2.0',
+  routeKey: 'GET /healthz',
+  rawPath: '/healthz',
+  rawQueryString: '',
+  headers: { host: 'api.example' },
+  requestContext: {
+    http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+    requestId: 'bundling-test',
+    routeKey: 'GET /healthz',
+    stage: '$default',
+    timeEpoch: Date.now(),
+  },
+  isBase64Encoded: false,
+};
+const context = { awsRequestId: 'bundling-test', functionName: 'health', getRemainingTimeInMillis: () => 10000 };
+process.stdout.write(JSON.stringify(await handler(event, context)));
+`;
+
+describe('bundling (the one real esbuild run of the infra tests)', () => {
+  it('bundles a real handler into an ESM module that starts and answers in a Lambda-like environment', () => {
+    const built = buildApp('smolensk', {
+      manifest: {
+        httpRoutes: [{ method: 'GET', path: '/healthz', handler: 'api/health' }],
+        scheduledWorkers: [],
+      },
+    });
+    const assembly = built.app.synth();
+    const fn = onlyResource(Template.fromStack(built.stateless), 'AWS::Lambda::Function').Properties!;
+    expect(fn.Handler).toBe('index.handler');
+    const assetHash = String((fn.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    const bundleDir = path.join(assembly.directory, `asset.${assetHash}`);
+
+    expect(existsSync(path.join(bundleDir, 'index.mjs.map'))).toBe(true);
+    const bundle = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
+    expect(bundle.startsWith('import { createRequire as __cpdCreateRequire }')).toBe(true);
+
+    const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', INVOKE], {
+      cwd: bundleDir,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        INSTANCE_ID: 'smolensk',
+        TABLE_NAME: 'records',
+        BUCKET_NAME: 'documents',
+        AWS_REGION: 'eu-central-1',
+        USER_POOL_ID: 'eu-central-1_example',
+        USER_POOL_CLIENT_ID: 'example',
+        POWERTOOLS_SERVICE_NAME: 'cpd-forms',
+      },
+    });
+    expect(run.stderr).not.toMatch(/Error/);
+    const response = JSON.parse(run.stdout) as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ ok: true });
+  });
+});
