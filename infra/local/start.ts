@@ -142,6 +142,7 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
     TABLE_NAME: 'cpd-local',
     BUCKET_NAME: 'cpd-local',
     AWS_REGION: 'eu-central-1',
+    APP_URL: appUrl,
     DYNAMODB_ENDPOINT: urls.dynamodbUrl,
     S3_ENDPOINT: urls.s3Url,
     SES_ENDPOINT: urls.sesUrl,
