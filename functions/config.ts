@@ -17,8 +17,8 @@ const RuntimeEnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   BUCKET_NAME: z.string().min(1),
   AWS_REGION: z.string().min(1),
-  /** Public base URL of the app: party links in mails point here (`<APP_URL>/l/<token>`). */
-  APP_URL: z.url(),
+  /** Public base URL of the app: party links in mails point here (`<APP_URL>/l/<token>`); set for the workers. */
+  APP_URL: z.url().optional(),
   /** Endpoint overrides: the emulators under `npm start`, or a DynamoDB/S3/SES-compatible service in Russia. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
@@ -35,7 +35,8 @@ const RuntimeEnvSchema = z.object({
 
 export interface Config {
   instance: InstanceSettings;
-  appUrl: string;
+  /** Set where mails are composed (the workers and the embedded default). */
+  appUrl?: string;
   tableName: string;
   bucketName: string;
   region: string;
@@ -70,7 +71,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     instance: loadInstance(e.INSTANCE_ID),
-    appUrl: e.APP_URL.replace(/\/$/, ''),
+    appUrl: e.APP_URL?.replace(/\/$/, ''),
     tableName: e.TABLE_NAME,
     bucketName: e.BUCKET_NAME,
     region: e.AWS_REGION,

@@ -88,6 +88,8 @@ export const InstanceSettingsSchema = z
       /** A3 4.3.3: number prefix, e.g. "ИОМ-67" gives "ИОМ-67-2026-00042". */
       numberPrefix: z.string().min(1),
     }),
+    /** Public address of the app (its own domain); without it, links in mails use the API Gateway URL. */
+    publicUrl: z.url().optional(),
     /** Lifetime of a party link sent by mail. */
     linkTtlDays: z.number().int().min(1).max(365),
     /** Whether a public submission waits in `unconfirmed` until the applicant follows the mailed link. */

@@ -82,13 +82,15 @@ describe.each(instanceIds)('stateless stack of %s', (instanceId) => {
         expect(variables).toHaveProperty('USER_POOL_ID');
         expect(variables).toHaveProperty('USER_POOL_CLIENT_ID');
         expect(variables).not.toHaveProperty('SES_CONFIGURATION_SET');
+        expect(variables).not.toHaveProperty('APP_URL');
         expect(fn.DeadLetterConfig).toBeUndefined();
       }
       for (const handler of ['workers/outbox', 'workers/deadlines']) {
         const [, fn] = functionOf(s, handler);
-        expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toHaveProperty(
-          'SES_CONFIGURATION_SET',
-        );
+        const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables).toHaveProperty('SES_CONFIGURATION_SET');
+        // Links in mails need the app's address; only workers compose mail.
+        expect(variables).toHaveProperty('APP_URL');
         expect(referencedId((fn.DeadLetterConfig as { TargetArn: unknown }).TargetArn)).toBe(dlq[0]);
       }
     });

@@ -15,7 +15,7 @@ export const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url
 export const FAKE_MANIFEST: DeploymentManifest = {
   httpRoutes: [
     { method: 'GET', path: '/healthz', handler: 'api/ping' },
-    { method: 'POST', path: '/v1/submissions/{kind}', handler: 'api/submissions' },
+    { method: 'POST', path: '/v1/submissions/{id}', handler: 'api/submissions' },
     { method: 'GET', path: '/v1/submissions/{id}', handler: 'api/submissions' },
     { method: 'POST', path: '/v1/submissions/{id}/actions/{action}', handler: 'api/submissions' },
   ],
