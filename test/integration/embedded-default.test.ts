@@ -59,6 +59,16 @@ function npmStart(dataDir: string, via: 'npm' | 'node' = 'npm'): Promise<Started
   });
 }
 
+/** Whether anything still listens at the URL's port, waiting up to `graceMs` for it to close. */
+async function stillListening(url: string, graceMs = 10_000): Promise<boolean> {
+  const until = Date.now() + graceMs;
+  while (await portOpen(url)) {
+    if (Date.now() > until) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
 function portOpen(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((ok) => {
@@ -117,7 +127,7 @@ describe('npm start', () => {
     await adapters.blobs.putBlob({ key: `${key.pk}.txt`, body: 'документ', contentType: 'text/plain' });
 
     await stop(first);
-    for (const url of Object.values(first.urls)) expect(await portOpen(url)).toBe(false);
+    for (const url of Object.values(first.urls)) expect(await stillListening(url), url).toBe(false);
 
     // Second start on the same data, and a third stack with its own data at the same time.
     const otherDir = mkdtempSync(join(tmpdir(), 'cpd-start-'));
@@ -136,7 +146,7 @@ describe('npm start', () => {
       await Promise.all([stop(second), stop(other, 'sigterm')]);
     }
     for (const url of [...Object.values(second.urls), ...Object.values(other.urls)]) {
-      expect(await portOpen(url)).toBe(false);
+      expect(await stillListening(url), url).toBe(false);
     }
   }, 90_000);
 });
