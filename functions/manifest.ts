@@ -38,4 +38,7 @@ export const httpRoutes: HttpRoute[] = [
   { method: 'GET', path: '/v1/links/{token}', handler: 'api/link-get' },
 ];
 
-export const scheduledWorkers: ScheduledWorker[] = [];
+export const scheduledWorkers: ScheduledWorker[] = [
+  { name: 'outbox', handler: 'workers/outbox', schedule: { everyMinutes: 5 }, tableStream: true },
+  { name: 'deadlines', handler: 'workers/deadlines', schedule: { dailyAt: '09:00' } },
+];

@@ -53,8 +53,16 @@ const BUCKET_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __cpdCreateRequire } from 'node:module'; const require = __cpdCreateRequire(import.meta.url);";
 
-/** Directories copied next to the bundle, so runtime code finds them at `$LAMBDA_TASK_ROOT/<dir>` (the cwd). */
-const BUNDLED_DIRECTORIES = ['templates'];
+/**
+ * Files copied next to the bundle, where functions/documents/assets.ts looks first
+ * (`$LAMBDA_TASK_ROOT/assets/...`): the templates, and the TTF fonts the PDFs embed (from the npm package).
+ * Paths are relative to the project root.
+ */
+const BUNDLED_ASSETS = [
+  { from: 'templates', to: 'assets/templates' },
+  { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', to: 'assets/fonts/DejaVuSans.ttf' },
+  { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', to: 'assets/fonts/DejaVuSans-Bold.ttf' },
+];
 
 export interface AppFunctionProps {
   /** Absolute path of the handler module; it exports `handler`. */
@@ -143,9 +151,9 @@ export class AppFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) =>
-            BUNDLED_DIRECTORIES.map(
-              (dir) =>
-                `if [ -d "${inputDir}/${dir}" ]; then cp -R "${inputDir}/${dir}" "${outputDir}/${dir}"; fi`,
+            BUNDLED_ASSETS.map(
+              ({ from, to }) =>
+                `mkdir -p "$(dirname "${outputDir}/${to}")" && cp -R "${inputDir}/${from}" "${outputDir}/${to}"`,
             ),
         },
       },

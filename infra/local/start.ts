@@ -161,10 +161,9 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
   if (env.WORKER_POLL_MS > 0) {
     const { runWorker } = await import('../../functions/core/dev');
     for (const worker of scheduledWorkers) {
-      const every =
-        'everyMinutes' in worker.schedule && !worker.tableStream
-          ? worker.schedule.everyMinutes * 60_000
-          : env.WORKER_POLL_MS;
+      // The stream-driven worker (outbox) polls quickly, as the stream would wake it; scheduled ones (the daily
+      // deadline check) run every minute, often enough to try deadlines with a shifted clock.
+      const every = worker.tableStream ? env.WORKER_POLL_MS : Math.max(env.WORKER_POLL_MS, 60_000);
       let busy = false;
       timers.push(
         setInterval(() => {

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/adapters/table-definition';
 import type { InstanceSettings } from '../../functions/core/instance-settings';
 import type { HttpRoute, ScheduledWorker } from '../../functions/manifest';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names';
 import { AppFunction } from '../constructs/app-function';
 import { acknowledgeWildcardResource } from '../constructs/nag-acknowledgements';
 import { describeSchedule, scheduleExpression } from '../constructs/worker-schedule';
@@ -47,8 +48,8 @@ export interface StatelessStackProps extends StackProps {
  */
 export const OUTBOX_KEY_PREFIX = 'OUTBOX#';
 
-/** Same value in every function so logs and traces of one instance group under one service. */
-const SERVICE_NAME = 'cpd-forms';
+/** Same value in every function so logs, metrics and traces of one instance group under one service. */
+const SERVICE_NAME = METRICS_SERVICE;
 
 /**
  * Default-stage throttling for the whole API. A regional instance serves hundreds of teachers, mostly during
@@ -307,6 +308,21 @@ export class StatelessStack extends Stack {
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
         'A scheduled run or a stream batch was given up and is waiting in the dead-letter queue',
+      );
+    }
+    if (this.deadLetterQueue) {
+      // The outbox worker parks an item after its last attempt and counts it (functions/metrics.ts); the record
+      // shows `deliveryFailed` to staff, and this tells the administrator.
+      alarm(
+        'OutboxParkedAlarm',
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.outboxParked,
+          dimensionsMap: { service: METRICS_SERVICE },
+          period,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        'A notification or document could not be delivered after every retry (see records with deliveryFailed)',
       );
     }
     alarm(

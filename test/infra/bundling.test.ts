@@ -43,6 +43,15 @@ describe('bundling (the one real esbuild run of the infra tests)', () => {
     const bundleDir = path.join(assembly.directory, `asset.${assetHash}`);
 
     expect(existsSync(path.join(bundleDir, 'index.mjs.map'))).toBe(true);
+    // Where functions/documents/assets.ts looks in Lambda: templates and the fonts the PDFs embed.
+    for (const asset of [
+      'assets/templates/email/partials/signature.hbs',
+      'assets/templates/pdf/diagnostics-request/request.hbs',
+      'assets/fonts/DejaVuSans.ttf',
+      'assets/fonts/DejaVuSans-Bold.ttf',
+    ]) {
+      expect(existsSync(path.join(bundleDir, asset)), asset).toBe(true);
+    }
     const bundle = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
     expect(bundle.startsWith('import { createRequire as __cpdCreateRequire }')).toBe(true);
 

@@ -220,9 +220,16 @@ describe.each(instanceIds)('stateless stack of %s', (instanceId) => {
       expect(watched.sort()).toEqual(functionIds.sort());
     });
 
-    it('alarm on dead letters and on API 5xx', () => {
+    it('alarm on dead letters, on parked outbox items and on API 5xx', () => {
       expect(alarmsOn('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
       expect(alarmsOn('5xx')).toHaveLength(1);
+      const parked = alarmsOn('OutboxParked');
+      expect(parked).toHaveLength(1);
+      expect(parked[0]!.Properties).toMatchObject({
+        Namespace: 'CpdForms',
+        Dimensions: [{ Name: 'service', Value: 'cpd-forms' }],
+        Statistic: 'Sum',
+      });
     });
 
     it('every alarm notifies the encrypted alarm topic', () => {
