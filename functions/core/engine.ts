@@ -35,8 +35,14 @@ import { type RecordView, recordView } from './views';
  * No kind is named in this file: everything comes from the declarations in forms/.
  */
 
-/** Retries of a transaction that collided with another one (not of a refused condition). */
-const MAX_TRANSACTION_ATTEMPTS = 6;
+/**
+ * Retries of a transaction that lost a race (a collision, a counter or a child sequence taken by another
+ * writer). Each round has one winner, so a burst of N concurrent creations of a numbered kind needs up to N
+ * rounds; the delay is full jitter capped at a second.
+ */
+const MAX_TRANSACTION_ATTEMPTS = 40;
+const RETRY_BASE_MS = 20;
+const RETRY_CAP_MS = 1_000;
 /** Idempotency keys are remembered for a day (API.md: `Idempotency-Key` on POST). */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
@@ -325,7 +331,7 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
     } catch (error) {
       const retryable = error instanceof TransactionRefusedError && error.conflict;
       if (!retryable || i >= MAX_TRANSACTION_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** i));
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** i)));
     }
   }
 }
