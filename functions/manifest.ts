@@ -36,6 +36,7 @@ export const httpRoutes: HttpRoute[] = [
   { method: 'GET', path: '/v1/submissions/{id}/history', handler: 'api/submission-history' },
   { method: 'GET', path: '/v1/submissions/{id}/documents/{docId}', handler: 'api/submission-document' },
   { method: 'GET', path: '/v1/links/{token}', handler: 'api/link-get' },
+  { method: 'GET', path: '/l/{token}', handler: 'web/link-page' },
 ];
 
 export const scheduledWorkers: ScheduledWorker[] = [
