@@ -20,6 +20,26 @@ describe('local-only endpoints', () => {
     await expect(verifyStaffToken(forged)).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
+  it('judges staff tokens by the shifted clock: valid in the shifted present, expired after their 8 hours', async () => {
+    try {
+      await api(stack, 'POST', '/dev/clock', { now: '2030-03-01T09:00:00+03:00' });
+      const { json } = await api(stack, 'POST', '/dev/token', {
+        email: 'operator@soiro.example.ru',
+        roles: ['operator'],
+      });
+      const auth = { authorization: `Bearer ${json.token}` };
+      expect((await api(stack, 'GET', '/v1/submissions?limit=1', undefined, auth)).status).toBe(200);
+      await api(stack, 'POST', '/dev/clock', { now: '2030-03-01T17:01:00+03:00' });
+      const late = await api(stack, 'GET', '/v1/submissions?limit=1', undefined, auth);
+      expect([late.status, late.json.error.code]).toEqual([401, 'unauthenticated']);
+      await api(stack, 'DELETE', '/dev/clock');
+      // Back in the real present, a token issued in 2030 is not yet valid.
+      expect((await api(stack, 'GET', '/v1/submissions?limit=1', undefined, auth)).status).toBe(401);
+    } finally {
+      await api(stack, 'DELETE', '/dev/clock');
+    }
+  });
+
   it('names every failing field of a bad token request', async () => {
     const { status, json } = await api(stack, 'POST', '/dev/token', {
       email: 'нет',
