@@ -32,9 +32,6 @@ describe('local-only endpoints', () => {
       await api(stack, 'POST', '/dev/clock', { now: '2030-03-01T17:01:00+03:00' });
       const late = await api(stack, 'GET', '/v1/submissions?limit=1', undefined, auth);
       expect([late.status, late.json.error.code]).toEqual([401, 'unauthenticated']);
-      await api(stack, 'DELETE', '/dev/clock');
-      // Back in the real present, a token issued in 2030 is not yet valid.
-      expect((await api(stack, 'GET', '/v1/submissions?limit=1', undefined, auth)).status).toBe(401);
     } finally {
       await api(stack, 'DELETE', '/dev/clock');
     }
