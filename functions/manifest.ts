@@ -36,7 +36,24 @@ export const httpRoutes: HttpRoute[] = [
   { method: 'GET', path: '/v1/submissions/{id}/history', handler: 'api/submission-history' },
   { method: 'GET', path: '/v1/submissions/{id}/documents/{docId}', handler: 'api/submission-document' },
   { method: 'GET', path: '/v1/links/{token}', handler: 'api/link-get' },
+  { method: 'GET', path: '/v1/reports/diagnostics', handler: 'api/report-diagnostics' },
+  { method: 'GET', path: '/v1/registry/internship-sites', handler: 'api/registry-internship-sites' },
+  // Web pages (functions/web): four handler modules, each serving several routes.
+  { method: 'GET', path: '/', handler: 'web/forms' },
+  { method: 'GET', path: '/forms/{kind}', handler: 'web/forms' },
+  { method: 'POST', path: '/forms/{kind}', handler: 'web/forms' },
   { method: 'GET', path: '/l/{token}', handler: 'web/link-page' },
+  { method: 'POST', path: '/l/{token}/actions/{action}', handler: 'web/link-page' },
+  { method: 'GET', path: '/staff', handler: 'web/staff' },
+  { method: 'GET', path: '/staff/sign-in', handler: 'web/staff' },
+  { method: 'POST', path: '/staff/sign-in', handler: 'web/staff' },
+  { method: 'POST', path: '/staff/sign-out', handler: 'web/staff' },
+  { method: 'GET', path: '/staff/records/{id}', handler: 'web/staff' },
+  { method: 'POST', path: '/staff/records/{id}/actions/{action}', handler: 'web/staff' },
+  { method: 'GET', path: '/staff/forms/{kind}', handler: 'web/staff' },
+  { method: 'POST', path: '/staff/forms/{kind}', handler: 'web/staff' },
+  { method: 'GET', path: '/staff/reports', handler: 'web/staff' },
+  { method: 'GET', path: '/assets/{file}', handler: 'web/assets' },
 ];
 
 export const scheduledWorkers: ScheduledWorker[] = [

@@ -125,3 +125,47 @@ export function uniqueList<T extends z.ZodType>(item: T, label: string) {
 export const personalDataConsentField = z.literal(true, {
   message: 'Без согласия на обработку персональных данных заявка не может быть принята',
 });
+
+export const Education = labelledEnum(
+  {
+    'higher-pedagogical': 'высшее педагогическое',
+    'higher-other': 'высшее (непедагогическое)',
+    'vocational-pedagogical': 'среднее профессиональное педагогическое',
+    'vocational-other': 'среднее профессиональное (непедагогическое)',
+  },
+  'Выберите уровень образования из списка',
+);
+
+export const QualificationCategory = labelledEnum(
+  {
+    none: 'без категории',
+    conformity: 'соответствие занимаемой должности',
+    first: 'первая',
+    highest: 'высшая',
+    methodist: 'педагог-методист',
+    mentor: 'педагог-наставник',
+  },
+  'Выберите квалификационную категорию из списка',
+);
+
+/** A3 2.3: the three models of an individual educational route. */
+export const RouteModel = labelledEnum(
+  {
+    diagnostics: 'ИОМ на основе диагностики профессиональных дефицитов',
+    'post-course': 'ИОМ как элемент посткурсового сопровождения',
+    mentoring: 'ИОМ как часть программы наставничества',
+  },
+  'Выберите модель ИОМ из списка',
+);
+
+/** A3 5.6: categories of route activities, in the order of the route card's roadmap. */
+export const ActivityCategory = labelledEnum(
+  {
+    knowledge: 'получение дополнительных знаний, опыта',
+    exchange: 'профессиональное развитие и обмен опытом',
+    demonstration: 'демонстрация личного опыта',
+    mentoring: 'наставничество',
+    burnout: 'профилактика профессионального выгорания',
+  },
+  'Выберите категорию мероприятия из списка',
+);

@@ -1,5 +1,17 @@
 import { z } from '../../functions/core/zod-ru';
 import {
+  type Agreement,
+  AgreeSchema,
+  ConductSchema,
+  type DepartmentOrder,
+  type IssuedResults,
+  RejectSchema,
+  RescheduleSchema,
+  ResultsSchema,
+  WithdrawSchema,
+} from '../common/diagnostics';
+import { personalDataVersionField } from '../common/personal-data';
+import {
   DeficitLevel,
   DiagnosticForm,
   emailField,
@@ -47,6 +59,8 @@ export const DiagnosticsRequestSchema = z
     preferredPeriod: PeriodSchema,
     comment: z.string().trim().max(2000, 'Комментарий — не более 2000 символов').optional(),
     personalDataConsent: personalDataConsentField,
+    /** The edition of the personal-data consent text the applicant saw (GET /v1/forms/diagnostics-request). */
+    personalDataConsentVersion: personalDataVersionField,
   })
   .superRefine((r, ctx) => {
     // Teachers choose among teacher blocks (A2 4.2), managers among manager blocks (A2 3.1.1).
@@ -79,40 +93,22 @@ export const DiagnosticsRequestSchema = z
 
 export type DiagnosticsRequestForm = z.infer<typeof DiagnosticsRequestSchema>;
 
-export const AgreeSchema = z.strictObject({
-  date: z.iso.date('Укажите дату диагностики'),
-  place: text(500, 'Место проведения'),
-  details: z.string().trim().max(2000).optional(),
-});
-export const RejectSchema = z.strictObject({ reason: text(2000, 'Причина отказа') });
-export const RescheduleSchema = z.strictObject({
-  date: z.iso.date('Укажите дату диагностики'),
-  place: text(500, 'Место проведения'),
-});
-export const ConductSchema = z.strictObject({ conductedOn: z.iso.date('Укажите дату проведения') });
-export const IssueResultsSchema = z.strictObject({
-  level: DeficitLevel.schema,
-  blocks: z
-    .array(
-      z.strictObject({
-        block: z.string().min(1),
-        level: DeficitLevel.schema,
-        score: z.number().min(0).optional(),
-        maxScore: z.number().positive().optional(),
-      }),
-    )
-    .min(1, 'Укажите результаты хотя бы по одному блоку'),
-  deficits: z.array(z.strictObject({ code: text(20, 'Код дефицита'), title: text(500, 'Дефицит') })).max(20),
-  recommendations: z.array(text(2000, 'Рекомендация')).max(30),
-});
-export const WithdrawSchema = z.strictObject({ reason: z.string().trim().max(2000).optional() });
+export { AgreeSchema, ConductSchema, RejectSchema, RescheduleSchema, WithdrawSchema };
+/** The operator's results for the participant (A2 5.9.6). */
+export const IssueResultsSchema = ResultsSchema;
 
-export interface DiagnosticsRequestPayload extends DiagnosticsRequestForm {
-  schedule?: z.infer<typeof AgreeSchema>;
+/** As stored: records made before the consent text was versioned carry no edition. */
+export interface DiagnosticsRequestPayload
+  extends Omit<DiagnosticsRequestForm, 'personalDataConsentVersion'> {
+  personalDataConsentVersion?: string;
+  schedule?: Omit<Agreement, 'departmentOrder'>;
+  /** A2 5.10: the diagnostics is held under an order of the Department (results within 15 working days). */
+  departmentOrder?: DepartmentOrder;
   rejection?: { reason: string };
+  withdrawal?: { reason?: string };
   conductedOn?: string;
   /** Private (A2 6.3): only the participant and the operator/centre see it. */
-  results?: z.infer<typeof IssueResultsSchema>;
+  results?: IssuedResults;
 }
 
 export const labels = {
@@ -130,6 +126,11 @@ export const labels = {
   preferredPeriod: 'Желаемый период',
   comment: 'Комментарий',
   personalDataConsent: 'Согласие на обработку персональных данных',
+  personalDataConsentVersion: 'Редакция согласия на обработку персональных данных',
+  schedule: 'Дата и место проведения',
+  departmentOrder: 'Приказ Департамента о проведении диагностики',
+  conductedOn: 'Дата проведения',
+  results: 'Результаты диагностики',
 };
 
 export const enums = {

@@ -1,5 +1,14 @@
 import { defineAction, defineKind } from '../../functions/core/kind';
 import {
+  conductedNotInFuture,
+  dateNotInPast,
+  observation,
+  resultBlocksRule,
+  resultsWorkingDays,
+} from '../common/diagnostics';
+import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
+import { PERSONAL_DATA_CONSENT_TEXT } from '../common/personal-data';
+import {
   AgreeSchema,
   ConductSchema,
   type DiagnosticsRequestPayload,
@@ -17,8 +26,11 @@ const operator = { role: 'operator' as const };
 const centre = { role: 'centre' as const };
 
 /**
- * Individual request (A2 5.9.1–5.9.6). First cut for the workflow engine (issue 2/8); 4/8 completes it.
- * The applicant is the participant themself.
+ * Individual request (A2 5.9.1–5.9.6). The applicant is the participant themself; the operator agrees the date
+ * and place within 3 working days (A2 5.9.4), marks the diagnostics held and issues the results within 10
+ * working days after it, or 15 when it was held under an order of the Department (A2 5.9.6, 5.10.4). The results
+ * reach the participant alone (A2 6.3): the document's audience is the participant, and the payload's results
+ * are removed for any other link.
  */
 export const diagnosticsRequest = defineKind<P>({
   kind: 'diagnostics-request',
@@ -28,9 +40,24 @@ export const diagnosticsRequest = defineKind<P>({
   schema: DiagnosticsRequestSchema as never,
   labels,
   enums,
+  // 152-FZ art. 9: the consent to the processing of personal data is its own text, shown beside its checkbox.
+  texts: { personalDataConsent: PERSONAL_DATA_CONSENT_TEXT },
+  // The web form: blocks are chosen among the teacher's or the manager's blocks, by the participant's category.
+  form: {
+    choices: {
+      blocks: [
+        { options: 'teacherBlock', when: { field: 'participant.category', equals: 'teacher' } },
+        { options: 'managerBlock', when: { field: 'participant.category', equals: 'manager' } },
+      ],
+    },
+    hints: {
+      'participant.subjects': 'Педагог указывает хотя бы один предмет',
+      subject: 'Для предметного и методического блоков: один из преподаваемых предметов',
+    },
+  },
   creatorParty: 'applicant',
   creatorActions: ['withdraw'],
-  initialStage: 'submitted',
+  initialStage: firstStage('submitted'),
   createGuards: [
     ({ payload, now, calendar }) =>
       // The period cannot start in the past (DOMAIN.md: from >= today, in the instance's time zone).
@@ -47,6 +74,7 @@ export const diagnosticsRequest = defineKind<P>({
     participant: (r) => ({ email: r.payload.participant.email, name: fullName(r.payload) }),
   },
   stages: {
+    ...confirmationStages<P>(),
     submitted: {
       title: 'Заявка подана',
       responsible: 'operator-mailbox',
@@ -82,16 +110,27 @@ export const diagnosticsRequest = defineKind<P>({
     conducted: {
       title: 'Диагностика проведена',
       responsible: 'operator-mailbox',
-      // A2 5.9.6: results within 10 working days after the diagnostics.
-      deadline: { workingDays: (s) => s.deadlines.results, from: (r) => r.payload.conductedOn },
+      // A2 5.9.6: results within 10 working days after the diagnostics; A2 5.10.4: 15 when the Department
+      // ordered it (the operator records the order on `agree` or `conduct`).
+      deadline: {
+        workingDays: (s, r) => resultsWorkingDays(s.deadlines, r.payload.departmentOrder),
+        from: (r) => r.payload.conductedOn,
+      },
     },
     'results-issued': {
       title: 'Результаты направлены',
       final: true,
       onEnter: {
         documents: ['results'],
-        // A2 6.3: results go to the participant alone.
-        mails: [{ template: 'results', to: 'participant', attach: ['results'] }],
+        // A2 6.3: results go to the participant alone, with a link to their own record.
+        mails: [
+          {
+            template: 'results',
+            to: 'participant',
+            attach: ['results'],
+            link: { party: 'participant', actions: [] },
+          },
+        ],
       },
     },
     rejected: {
@@ -99,16 +138,29 @@ export const diagnosticsRequest = defineKind<P>({
       final: true,
       onEnter: { mails: [{ template: 'rejected', to: 'applicant' }] },
     },
-    withdrawn: { title: 'Заявка отозвана', final: true },
+    withdrawn: {
+      title: 'Заявка отозвана',
+      final: true,
+      onEnter: { mails: [{ template: 'withdrawn', to: 'operator-mailbox' }] },
+    },
   },
   actions: {
+    ...confirmationActions<P>('submitted'),
     agree: defineAction<P, typeof AgreeSchema._zod.output>({
       title: 'Согласовать дату и место',
       from: ['submitted'],
       by: [operator],
       input: AgreeSchema,
+      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
       to: 'scheduled',
-      apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
+      apply: ({ record, input }) => {
+        const { departmentOrder, ...schedule } = input;
+        return {
+          ...record.payload,
+          schedule,
+          ...(departmentOrder ? { departmentOrder } : {}),
+        };
+      },
     }),
     reject: defineAction<P, typeof RejectSchema._zod.output>({
       title: 'Отклонить заявку',
@@ -124,13 +176,18 @@ export const diagnosticsRequest = defineKind<P>({
       from: ['scheduled'],
       by: [operator],
       input: RescheduleSchema,
-      apply: ({ record, input }) => ({
-        ...record.payload,
-        schedule: { ...record.payload.schedule, ...input },
-      }),
+      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
+      apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
       effects: {
         documents: ['invitation'],
-        mails: [{ template: 'invitation', to: 'applicant', attach: ['invitation'] }],
+        mails: [
+          {
+            template: 'invitation',
+            to: 'applicant',
+            attach: ['invitation'],
+            link: { party: 'applicant', actions: ['withdraw'] },
+          },
+        ],
       },
     }),
     conduct: defineAction<P, typeof ConductSchema._zod.output>({
@@ -138,16 +195,27 @@ export const diagnosticsRequest = defineKind<P>({
       from: ['scheduled'],
       by: [operator],
       input: ConductSchema,
+      guards: [
+        ({ input, now, calendar }) => conductedNotInFuture(input.conductedOn, calendar.localDate(now)),
+      ],
       to: 'conducted',
-      apply: ({ record, input }) => ({ ...record.payload, conductedOn: input.conductedOn }),
+      apply: ({ record, input }) => ({
+        ...record.payload,
+        conductedOn: input.conductedOn,
+        ...(input.departmentOrder ? { departmentOrder: input.departmentOrder } : {}),
+      }),
     }),
     issueResults: defineAction<P, typeof IssueResultsSchema._zod.output>({
       title: 'Направить результаты',
       from: ['conducted'],
       by: [operator, centre],
       input: IssueResultsSchema,
+      guards: [({ record, input }) => resultBlocksRule(input, record.payload.blocks)],
       to: 'results-issued',
-      apply: ({ record, input }) => ({ ...record.payload, results: input }),
+      apply: ({ record, input, now, calendar }) => ({
+        ...record.payload,
+        results: { ...input, issuedOn: calendar.localDate(now) },
+      }),
     }),
     withdraw: defineAction<P, typeof WithdrawSchema._zod.output>({
       title: 'Отозвать заявку',
@@ -155,6 +223,7 @@ export const diagnosticsRequest = defineKind<P>({
       by: [{ party: 'applicant' }],
       input: WithdrawSchema,
       to: 'withdrawn',
+      apply: ({ record, input }) => ({ ...record.payload, withdrawal: input }),
       comment: ({ input }) => input.reason,
     }),
   },
@@ -175,12 +244,37 @@ export const diagnosticsRequest = defineKind<P>({
       title: 'Уведомление о результатах диагностики',
       template: 'results',
       fileName: () => 'Результаты диагностики',
+      // A2 6.3: the participant alone (the engine also binds it to the participant's address).
       audience: ['participant'],
     },
+  },
+  /** A2 6.3: results are the participant's alone; any other link sees the request without them. */
+  redact: (payload, viewer) =>
+    viewer.party === 'participant' && viewer.email === payload.participant.email
+      ? payload
+      : withoutResults(payload),
+  reports: {
+    diagnostics: (r) =>
+      r.payload.results?.issuedOn
+        ? [
+            observation({
+              email: r.payload.participant.email,
+              municipality: r.payload.participant.organization.municipality,
+              category: r.payload.participant.category,
+              subject: r.payload.subject,
+              results: { ...r.payload.results, issuedOn: r.payload.results.issuedOn },
+            }),
+          ]
+        : [],
   },
   searchText: (r) =>
     [r.payload.participant.person.lastName, r.payload.participant.organization.name].join(' '),
 });
+
+function withoutResults(payload: P): P {
+  const { results: _results, ...rest } = payload;
+  return rest;
+}
 
 function fullName(p: P): string {
   const { lastName, firstName, middleName } = p.participant.person;

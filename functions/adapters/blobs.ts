@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -69,6 +70,20 @@ export async function getBlob(key: string): Promise<{ body: Uint8Array; contentT
 
 export async function deleteBlob(key: string): Promise<void> {
   await client().send(new DeleteObjectCommand({ Bucket: Bucket(), Key: key }));
+}
+
+/** Keys of the objects under a prefix (one record's documents), page by page. */
+export async function listBlobKeys(prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await client().send(
+      new ListObjectsV2Command({ Bucket: Bucket(), Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of out.Contents ?? []) if (object.Key) found.push(object.Key);
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return found;
 }
 
 /**

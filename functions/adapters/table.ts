@@ -72,10 +72,18 @@ function merge<T>(a: Record<string, T> | undefined, b: Record<string, T> | undef
   return a || b ? { ...a, ...b } : undefined;
 }
 
-export async function get(key: Key, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+/**
+ * `includeExpired` is for the one reader that must see expired items: retention, which deletes them (and their
+ * documents) for good.
+ */
+export async function get(
+  key: Key,
+  options: { consistent?: boolean; includeExpired?: boolean } = {},
+): Promise<Item | undefined> {
   const out = await client().send(
     new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: options.consistent ?? true }),
   );
+  if (options.includeExpired) return out.Item;
   return isLive(out.Item) ? out.Item : undefined;
 }
 
@@ -216,6 +224,8 @@ export interface QueryInput {
   cursor?: string;
   newestFirst?: boolean;
   filter?: Expression;
+  /** Also items whose TTL has passed (retention, which deletes them for good); never for what users see. */
+  includeExpired?: boolean;
 }
 
 export interface Page<T = Item> {
@@ -290,7 +300,11 @@ export async function query(input: QueryInput): Promise<Page> {
       ScanIndexForward: !input.newestFirst,
     }),
   );
-  return { items: (out.Items ?? []).filter(isLive), cursor: encodeCursor(out.LastEvaluatedKey) };
+  const items = out.Items ?? [];
+  return {
+    items: input.includeExpired ? items : items.filter(isLive),
+    cursor: encodeCursor(out.LastEvaluatedKey),
+  };
 }
 
 /** Every item of a query, page by page (for bounded sets such as one record's children). */

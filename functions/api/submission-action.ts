@@ -1,6 +1,6 @@
 import { applyAction } from '../core/engine';
 import { z } from '../core/zod-ru';
-import { idempotencyScope } from '../http/caller';
+import { idempotencyScope, requestMeta } from '../http/caller';
 import { httpHandler } from '../http/handler';
 
 /** POST /v1/submissions/{id}/actions/{action} — If-Match for staff edits; an empty body means no fields. */
@@ -11,6 +11,7 @@ export const handler = httpHandler(
     return {
       body: await applyAction(path.id ?? '', path.action ?? '', body, caller, {
         ifMatch: headers['if-match'],
+        request: requestMeta(event),
         idempotency: key
           ? { key, scope: `${idempotencyScope(event.routeKey, caller)}#${path.id}#${path.action}` }
           : undefined,

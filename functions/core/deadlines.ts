@@ -4,11 +4,12 @@ import { TransactionRefusedError } from '../adapters/storage-errors';
 import * as table from '../adapters/table';
 import { config } from '../config';
 import { logger } from '../logger';
-import { calendarOf, momentOf } from './calendar';
-import { applySystemAction, stateOf } from './engine';
+import { calendarOf, momentOf, nextNoticeMoment, noticeMomentOf } from './calendar';
+import { applySystemAction, purgeMoment, stateOf } from './engine';
 import type { InstanceSettings } from './instance-settings';
 import type { StageDefinition } from './kind';
 import { keys, type OutboxItem, type StoredRecord } from './model';
+import { purgeRecord } from './retention';
 
 /**
  * The deadline worker's core. Records with something to check carry `duePk = OPEN` and `dueSk = <instant>#<id>`
@@ -20,7 +21,12 @@ import { keys, type OutboxItem, type StoredRecord } from './model';
  *   1. a timed stage whose moment has passed → the system takes the stage's action (A4 3.11: the status expires);
  *   2. the deadline passed and no reminder yet → remind whoever must act (the stage's `responsible`);
  *   3. reminded, and the end of the next working day after the deadline passed, no escalation yet → escalate to
- *      the supervisor mailbox.
+ *      the supervisor mailbox;
+ *   4. a timed notice of the stage whose moment has come and which is not yet sent → queue its mails (90 days
+ *      before an internship site's status ends), the same way: the key joins `noticesSent` in the transaction
+ *      that queues the outbox item, so each notice goes once per entry into the stage.
+ * Before all that, a record whose retention has ended (it stays in the index at its `expiresAt`) is deleted for
+ * good with its items and documents (core/retention.ts; A3 4.5.4).
  * A reminder or an escalation is ONE transaction: the record's mark (conditioned on the mark being absent and the
  * version unchanged) together with the outbox item that mails it, so however often and however concurrently the
  * worker runs, a stage gets exactly one reminder and one escalation; the engine clears both marks on the next
@@ -32,6 +38,10 @@ export interface DeadlineSummary {
   checked: number;
   /** Timed actions taken. */
   timed: number;
+  /** Timed notices queued. */
+  noticed: number;
+  /** Records whose retention ended, deleted with their items and documents (A3 4.5.4, core/retention.ts). */
+  purged: number;
   reminded: number;
   escalated: number;
   /** Records whose next check was moved (or removed) without anything to send. */
@@ -69,15 +79,17 @@ function earliest(...moments: (string | undefined)[]): string | undefined {
 /** The next instant this record needs a look, given which marks it carries. */
 function nextCheck(
   stage: StageDefinition<unknown>,
-  record: Pick<StoredRecord, 'dueAt' | 'remindedAt' | 'escalatedAt'>,
+  record: StoredRecord,
   timedAt: string | undefined,
   settings: InstanceSettings,
 ): string | undefined {
-  if (stage.final) return undefined;
+  // A final record with a retention end is looked at once more, to be deleted (core/retention.ts).
+  if (stage.final) return record.expiresAt ? purgeMoment(record.expiresAt) : undefined;
   let deadline: string | undefined;
   if (record.dueAt && !record.remindedAt) deadline = record.dueAt;
   else if (record.dueAt && !record.escalatedAt) deadline = escalationMoment(record.dueAt, settings);
-  return earliest(deadline, timedAt);
+  const noticeAt = nextNoticeMoment(stage, stateOf(record), settings, record.noticesSent);
+  return earliest(deadline, timedAt, noticeAt);
 }
 
 function dueIndex(
@@ -146,6 +158,63 @@ function unchanged(record: StoredRecord, absent?: 'remindedAt' | 'escalatedAt'):
   return { expression, names, values: { ':version': record.version, ':stage': record.stage } };
 }
 
+/** Deterministic per record, stage entry and key, so a second worker collides on the outbox key as well. */
+export function noticeItemId(record: Pick<StoredRecord, 'id' | 'enteredAt'>, key: string): string {
+  return `${record.id}.notice.${key}.${record.enteredAt}`;
+}
+
+/** The key of a notice whose moment has come and which has not gone yet, if any. */
+function dueNotice(
+  stage: StageDefinition<unknown>,
+  record: StoredRecord,
+  settings: InstanceSettings,
+  nowIso: string,
+): string | undefined {
+  if (!stage.notices || stage.final) return undefined;
+  const sent = record.noticesSent ?? [];
+  return stage
+    .notices(stateOf(record), settings)
+    .filter((n) => !sent.includes(n.key) && noticeMomentOf(n.at, settings) <= nowIso)
+    .sort((a, b) => (noticeMomentOf(a.at, settings) < noticeMomentOf(b.at, settings) ? -1 : 1))[0]?.key;
+}
+
+async function queueNotice(
+  record: StoredRecord,
+  stage: StageDefinition<unknown>,
+  timedAt: string | undefined,
+  key: string,
+  now: Date,
+  settings: InstanceSettings,
+): Promise<boolean> {
+  const sent = [...(record.noticesSent ?? []), key];
+  const next = nextCheck(stage, { ...record, noticesSent: sent }, timedAt, settings);
+  const index = dueIndex(record, next);
+  const id = noticeItemId(record, key);
+  const at = now.toISOString();
+  const item: OutboxItem = {
+    ...keys.outbox(id),
+    type: 'outbox',
+    id,
+    recordId: record.id,
+    kind: record.kind,
+    effect: { type: 'notice', stage: record.stage, key, version: record.version },
+    createdAt: at,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    outboxPk: keys.outboxPending,
+    outboxSk: `${at}#${id}`,
+  };
+  return transact([
+    {
+      update: keys.record(record.id),
+      set: recordUpdate({ noticesSent: sent, ...index.set }, index.remove),
+      condition: unchanged(record),
+    },
+    { put: item as unknown as table.Item, condition: { expression: 'attribute_not_exists(pk)' } },
+  ]);
+}
+
 async function transact(items: table.TransactItem[]): Promise<boolean> {
   try {
     await table.transactWrite(items);
@@ -184,6 +253,20 @@ async function markAndQueue(
 
 /** Check one record read from the index (or by id); what was done. */
 export async function checkRecord(record: StoredRecord, now: Date = clockNow()): Promise<DeadlineOutcome> {
+  // Retention ended (read with expired items included): delete it, its items and documents for good.
+  if (record.expiresAt !== undefined && record.expiresAt * 1000 <= now.getTime()) {
+    try {
+      await purgeRecord(record);
+      return 'purged';
+    } catch (error) {
+      logger.error('Retention purge failed', {
+        recordId: record.id,
+        kind: record.kind,
+        error: error instanceof Error ? error.name : 'Unknown',
+      });
+      return 'failed';
+    }
+  }
   const settings = config().instance;
   const kind = findKind(record.kind);
   const stage = kind?.stages[record.stage];
@@ -230,6 +313,10 @@ export async function checkRecord(record: StoredRecord, now: Date = clockNow()):
       ? 'escalated'
       : 'skipped';
   }
+  const notice = dueNotice(stage, record, settings, nowIso);
+  if (notice) {
+    return (await queueNotice(record, stage, timedAt, notice, now, settings)) ? 'noticed' : 'skipped';
+  }
   // Nothing due (the index was ahead of the marks, or a stage lost its deadline): move the next check on.
   const next = nextCheck(stage, record, timedAt, settings);
   const wanted = next ? `${next}#${record.id}` : undefined;
@@ -248,7 +335,7 @@ export async function checkRecord(record: StoredRecord, now: Date = clockNow()):
 
 /** Check one record by id (tests and tools); `none` when it does not exist. */
 export async function checkRecordById(id: string, now: Date = clockNow()): Promise<DeadlineOutcome> {
-  const record = (await table.get(keys.record(id))) as StoredRecord | undefined;
+  const record = (await table.get(keys.record(id), { includeExpired: true })) as StoredRecord | undefined;
   return record ? checkRecord(record, now) : 'none';
 }
 
@@ -259,6 +346,8 @@ export async function checkDeadlines(
   const summary: DeadlineSummary = {
     checked: 0,
     timed: 0,
+    noticed: 0,
+    purged: 0,
     reminded: 0,
     escalated: 0,
     rescheduled: 0,
@@ -277,6 +366,8 @@ export async function checkDeadlines(
       sort: { lte: upTo },
       limit: Math.min(POLL_PAGE, maxRecords - summary.checked),
       cursor,
+      // Records past their retention are read too: this worker deletes them.
+      includeExpired: true,
     });
     for (const item of page.items as unknown as StoredRecord[]) {
       summary.checked += 1;

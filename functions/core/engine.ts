@@ -6,14 +6,17 @@ import type { TransactItem } from '../adapters/table';
 import * as table from '../adapters/table';
 import { config } from '../config';
 import { type ActingAs, actingAs, assertCanSee } from './access';
-import { calendarOf, declarationCalendar, momentOf } from './calendar';
+import { calendarOf, declarationCalendar, momentOf, nextNoticeMoment } from './calendar';
 import { type Caller, SYSTEM } from './caller';
 import { AppError, type FieldIssue } from './errors';
 import type {
   ActionContext,
+  ChildAction,
+  ChildInfo,
   ChildSpec,
   KindDefinition,
   RecordState,
+  RequestMeta,
   RuleViolation,
   StageEffects,
 } from './kind';
@@ -85,7 +88,37 @@ function violationError(v: RuleViolation): AppError {
     return new AppError('validation', 'Проверьте заполнение полей', {
       issues: [{ path: v.path, message: v.message }],
     });
+  if (v.conflict) return new AppError('version-conflict', v.message);
   return new AppError('rule', v.message, { rule: v.rule });
+}
+
+/**
+ * The body of a creation from another record (KindDefinition.prefill): the source is loaded, checked to be of an
+ * allowed kind and visible to the creator (404 otherwise, as for any record they may not know of), and the kind
+ * merges what it takes from it into the body.
+ */
+async function prefilledBody(kind: KindDefinition<unknown>, body: unknown, caller: Caller): Promise<unknown> {
+  const prefill = kind.prefill;
+  if (!prefill || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const sourceId = (body as Record<string, unknown>)[prefill.field];
+  if (typeof sourceId !== 'string') return body;
+  const source = await loadRecord(sourceId);
+  const sourceKind = source ? findKind(source.kind) : undefined;
+  if (!source || !sourceKind || !prefill.kinds.includes(source.kind)) {
+    throw new AppError('validation', 'Проверьте заполнение полей', {
+      issues: [{ path: prefill.field, message: 'Запись, на основе которой создаётся эта, не найдена' }],
+    });
+  }
+  try {
+    assertCanSee(caller, sourceKind, source);
+  } catch {
+    throw new AppError('validation', 'Проверьте заполнение полей', {
+      issues: [{ path: prefill.field, message: 'Запись, на основе которой создаётся эта, не найдена' }],
+    });
+  }
+  const result = prefill.from(stateOf(source), body as Record<string, unknown>);
+  if ('violation' in result) throw violationError(result.violation);
+  return result.payload;
 }
 
 function firstViolation<C>(guards: Array<(ctx: C) => RuleViolation | undefined> | undefined, ctx: C) {
@@ -110,19 +143,53 @@ function stageTiming(kind: KindDefinition<unknown>, state: RecordState<unknown>,
   }
   const timedRaw = stage.timed?.at(state);
   const timedAt = timedRaw ? momentOf(timedRaw, settings) : undefined;
-  const next = [dueAt, timedAt].filter((x): x is string => Boolean(x)).sort()[0];
+  const noticeAt = nextNoticeMoment(stage, state, settings);
+  const next = [dueAt, timedAt, noticeAt].filter((x): x is string => Boolean(x)).sort()[0];
   return { dueAt, nextCheck: stage.final ? undefined : next };
+}
+
+/**
+ * An action that keeps the stage may move the stage's timed moments (a new end date): the next check comes
+ * earlier if one of them now does. Never later — the deadline worker moves a check that finds nothing due.
+ */
+function earlierCheck(
+  kind: KindDefinition<unknown>,
+  record: StoredRecord,
+  state: RecordState<unknown>,
+): string | undefined {
+  const settings = config().instance;
+  const stage = kind.stages[state.stage];
+  if (!stage || stage.final || (!stage.timed && !stage.notices)) return undefined;
+  const timedRaw = stage.timed?.at(state);
+  const candidate = [
+    timedRaw ? momentOf(timedRaw, settings) : undefined,
+    nextNoticeMoment(stage, state, settings, record.noticesSent),
+  ]
+    .filter((x): x is string => Boolean(x))
+    .sort()[0];
+  const current = record.dueSk?.split('#')[0];
+  return candidate && (!current || candidate < current) ? candidate : undefined;
+}
+
+/** When a record kept until `expiresAt` (epoch seconds) is deleted for good. */
+export function purgeMoment(expiresAt: number): string {
+  return new Date(expiresAt * 1000).toISOString();
 }
 
 function retentionExpiry(kind: KindDefinition<unknown>, stageName: string, now: Date): number | undefined {
   const stage = kind.stages[stageName];
-  const retention = kind.retention?.(config().instance);
-  if (!stage?.final || !retention) return undefined;
-  return Math.floor(now.getTime() / 1000) + retention.daysAfterFinal * 86_400;
+  if (!stage?.final) return undefined;
+  // A final stage may keep its records for less than the kind's retention (an unconfirmed submission: none).
+  const days = stage.retainDays ?? kind.retention?.(config().instance)?.daysAfterFinal;
+  if (days === undefined) return undefined;
+  return Math.floor(now.getTime() / 1000) + days * 86_400;
 }
 
 function hasEffects(effects: StageEffects<unknown> | undefined): boolean {
-  return Boolean(effects && (effects.documents?.length || effects.mails?.length || effects.children));
+  return Boolean(
+    effects &&
+      (effects.documents?.length || effects.mails?.length || effects.children || effects.childActions),
+  );
 }
 
 function outboxItem(recordId: string, kind: string, effect: OutboxEffect, now: Date): OutboxItem {
@@ -154,6 +221,7 @@ function historyItem(
   toStage: string,
   comment: string | undefined,
   expiresAt?: number,
+  details?: Record<string, unknown>,
 ): HistoryEvent {
   return {
     ...keys.history(recordId, at, version),
@@ -170,6 +238,7 @@ function historyItem(
     toStage,
     version,
     comment,
+    ...(details ? { details } : {}),
     expiresAt,
   };
 }
@@ -411,7 +480,7 @@ export async function createRecord(
     by = { kind: 'staff', role, email: caller.email };
   }
   if (idem) validateIdempotencyKey(idem.key);
-  const parsed = kind.schema.safeParse(body);
+  const parsed = kind.schema.safeParse(await prefilledBody(kind, body, caller));
   if (!parsed.success) {
     throw new AppError('validation', 'Проверьте заполнение полей', { issues: zodIssues(parsed.error) });
   }
@@ -464,7 +533,8 @@ export async function createRecord(
     const created = newRecordItems(kind, { id, payload: parsed.data, number, stage }, by, now);
     items.push(...created.items);
     const link = creatorLink(kind, created.record, now);
-    if (link) items.push({ put: link.item as unknown as table.Item });
+    if (link)
+      items.push({ put: link.item as unknown as table.Item }, { put: link.ref as unknown as table.Item });
     if (idem) items.push(idempotencyItem(idem, hash, id, now));
     try {
       await table.transactWrite(items);
@@ -486,7 +556,10 @@ async function replayCreated(kind: KindDefinition<unknown>, recordId: string, no
   const record = await loadRecord(recordId);
   if (!record) throw new AppError('not-found', 'Запись не найдена');
   const link = creatorLink(kind, record, now);
-  if (link) await table.put(link.item as unknown as table.Item);
+  if (link) {
+    await table.put(link.item as unknown as table.Item);
+    await table.put(link.ref as unknown as table.Item);
+  }
   return {
     id: record.id,
     kind: record.kind,
@@ -511,6 +584,8 @@ function parseIfMatch(raw: string | undefined): number | undefined {
 interface PlannedAction {
   items: TransactItem[];
   newVersion: number;
+  /** The stage the record is in after the action. */
+  stage: string;
 }
 
 /**
@@ -525,6 +600,7 @@ async function planAction(
   actor: ActingAs,
   now: Date,
   depth = 0,
+  context: { request?: RequestMeta; children?: ChildInfo[] } = {},
 ): Promise<PlannedAction> {
   const action = kind.actions[actionName];
   if (!action) throw new AppError('not-found', 'Нет такого действия');
@@ -542,6 +618,7 @@ async function planAction(
     throw new AppError('validation', 'Проверьте заполнение полей', { issues: zodIssues(parsed.error) });
   const settings = config().instance;
   const state = stateOf(record);
+  const parent = record.parentId ? await loadRecord(record.parentId) : undefined;
   const ctx: ActionContext<unknown, never> = {
     record: state,
     input: parsed.data as never,
@@ -549,6 +626,9 @@ async function planAction(
     settings,
     actor,
     calendar: declarationCalendar(settings),
+    request: context.request,
+    parent: parent ? stateOf(parent) : undefined,
+    children: kind.onChildrenChanged ? (context.children ?? (await childrenOf(record.id))) : undefined,
   };
   const violation = firstViolation(action.guards, ctx);
   if (violation) throw violationError(violation);
@@ -591,8 +671,20 @@ async function planAction(
   if (stageChanged) {
     set.duePk = index.duePk;
     set.dueSk = index.dueSk;
-    // A new stage has its own deadline: reminders of the previous one no longer apply.
-    remove.push('remindedAt', 'escalatedAt');
+    // A new stage has its own deadline and notices: reminders and notices of the previous one no longer apply.
+    remove.push('remindedAt', 'escalatedAt', 'noticesSent');
+    // A3 4.5.4: a record kept for a while after its final stage comes back to the deadline worker to be deleted
+    // with its documents (functions/core/retention.ts).
+    if (expiresAt && kind.stages[toStage]?.final) {
+      set.duePk = keys.duePk;
+      set.dueSk = `${purgeMoment(expiresAt)}#${record.id}`;
+    }
+  } else {
+    const earlier = earlierCheck(kind, record, nextState);
+    if (earlier) {
+      set.duePk = keys.duePk;
+      set.dueSk = `${earlier}#${record.id}`;
+    }
   }
   const items: TransactItem[] = [
     {
@@ -614,6 +706,9 @@ async function planAction(
         record.stage,
         toStage,
         action.comment?.(ctx),
+        // A record past its final stage keeps its history only as long as itself (A3 4.5.4).
+        expiresAt,
+        action.details?.(ctx),
       ) as unknown as table.Item,
     },
   ];
@@ -627,6 +722,12 @@ async function planAction(
       ) as unknown as table.Item,
     });
   }
+  if (stageChanged && expiresAt !== undefined && expiresAt !== record.expiresAt) {
+    // Every other item of the record (history, children, links) gets the same expiry, by the outbox worker.
+    items.push({
+      put: outboxItem(record.id, kind.kind, { type: 'retention', version }, now) as unknown as table.Item,
+    });
+  }
   if (stageChanged && hasEffects(kind.stages[toStage]?.onEnter)) {
     items.push({
       put: outboxItem(
@@ -638,9 +739,58 @@ async function planAction(
     });
   }
   for (const spec of action.children?.(ctx) ?? []) items.push(...childItems(record, spec, now));
+  for (const childAction of action.childActions?.(ctx) ?? [])
+    items.push(...(await planChildAction(record, childAction, now, depth)));
   if (record.parentId && stageChanged && depth === 0)
-    items.push(...(await planParentSide(record, toStage, now)));
-  return { items, newVersion: version };
+    items.push(...(await planParentSide(record, nextState, now)));
+  return { items, newVersion: version, stage: toStage };
+}
+
+/** A parent's children as their summaries say (kind, key, stage). */
+async function childrenOf(parentId: string): Promise<ChildInfo[]> {
+  const summaries = (await table.queryAll({
+    partition: keys.record(parentId).pk,
+    sort: { beginsWith: keys.childPrefix },
+  })) as unknown as ChildSummary[];
+  return summaries.map((s) => ({ id: s.id, kind: s.kind, key: s.key, stage: s.stage }));
+}
+
+/**
+ * A system action on one child, in the parent's transaction. The child's summary follows a change of stage, but
+ * the parent's kind is not asked again: the parent is being changed by this very transaction.
+ */
+async function planChildAction(
+  parent: StoredRecord,
+  childAction: ChildAction,
+  now: Date,
+  depth: number,
+): Promise<TransactItem[]> {
+  const child = await loadRecord(childId(parent.id, childAction.key));
+  if (!child || child.parentId !== parent.id) {
+    throw new AppError('rule', 'Запись участника ещё не создана. Повторите действие чуть позже', {
+      rule: 'child-not-ready',
+    });
+  }
+  const planned = await planAction(
+    kindOrNotFound(child.kind),
+    child,
+    childAction.action,
+    childAction.input,
+    { kind: 'system' },
+    now,
+    depth + 1,
+  );
+  if (planned.stage !== child.stage) {
+    planned.items.push({
+      update: keys.child(parent.id, child.id),
+      set: {
+        expression: 'SET #stage = :stage',
+        names: { '#stage': 'stage' },
+        values: { ':stage': planned.stage },
+      },
+    });
+  }
+  return planned.items;
 }
 
 /**
@@ -648,20 +798,18 @@ async function planAction(
  * parent moves (e.g. every consent answered). The parent's child counter is part of the condition, so two
  * children settling at the same moment are serialised and the second one sees the first.
  */
-async function planParentSide(child: StoredRecord, childStage: string, now: Date): Promise<TransactItem[]> {
+async function planParentSide(
+  child: StoredRecord,
+  childState: RecordState<unknown>,
+  now: Date,
+): Promise<TransactItem[]> {
+  const childStage = childState.stage;
   const parent = await loadRecord(child.parentId!);
   if (!parent) return [];
   const parentKind = kindOrNotFound(parent.kind);
-  const summaries = (await table.queryAll({
-    partition: keys.record(parent.id).pk,
-    sort: { beginsWith: keys.childPrefix },
-  })) as unknown as ChildSummary[];
-  const children = summaries.map((s) => ({
-    id: s.id,
-    kind: s.kind,
-    key: s.key,
-    stage: s.id === child.id ? childStage : s.stage,
-  }));
+  const children = (await childrenOf(parent.id)).map((c) =>
+    c.id === child.id ? { ...c, stage: childStage } : c,
+  );
   const items: TransactItem[] = [
     {
       update: keys.child(parent.id, child.id),
@@ -672,7 +820,10 @@ async function planParentSide(child: StoredRecord, childStage: string, now: Date
       },
     },
   ];
-  const decision = parentKind.onChildrenChanged?.(stateOf(parent), children);
+  const decision = parentKind.onChildrenChanged?.(stateOf(parent), children, {
+    ...childState,
+    key: child.childKey ?? '',
+  });
   if (decision) {
     const planned = await planAction(
       parentKind,
@@ -682,6 +833,7 @@ async function planParentSide(child: StoredRecord, childStage: string, now: Date
       { kind: 'system' },
       now,
       1,
+      { children },
     );
     items.push(...planned.items);
     // Serialise with other children through the same counter.
@@ -757,8 +909,23 @@ export async function applyAction(
   actionName: string,
   body: unknown,
   caller: Caller,
-  options: { ifMatch?: string; idempotency?: Idempotency } = {},
+  /** `request`: where the request came from (IP, user agent), for kinds that keep evidence of an answer. */
+  options: { ifMatch?: string; idempotency?: Idempotency; request?: RequestMeta } = {},
 ): Promise<RecordView> {
+  await commitAction(recordId, actionName, body, caller, options);
+  const record = await loadRecord(recordId);
+  if (!record) throw new AppError('not-found', 'Запись не найдена');
+  return recordView(record, kindOrNotFound(record.kind), caller);
+}
+
+/** The action's transaction, retried on collisions; nothing is read back (the record may be gone: retention). */
+async function commitAction(
+  recordId: string,
+  actionName: string,
+  body: unknown,
+  caller: Caller,
+  options: { ifMatch?: string; idempotency?: Idempotency; request?: RequestMeta },
+): Promise<void> {
   const expected = parseIfMatch(options.ifMatch);
   if (options.idempotency) validateIdempotencyKey(options.idempotency.key);
   const hash = idempotencyHash(`action\u0000${recordId}\u0000${actionName}`, body);
@@ -787,7 +954,11 @@ export async function applyAction(
       );
     }
     const now = clockNow();
-    const planned = await planAction(kind, record, actionName, body, actor, now);
+    const request =
+      options.request || caller.type === 'link'
+        ? { ...options.request, ...(caller.type === 'link' ? { linkId: caller.linkId } : {}) }
+        : undefined;
+    const planned = await planAction(kind, record, actionName, body, actor, now, 0, { request });
     if (options.idempotency) planned.items.push(idempotencyItem(options.idempotency, hash, recordId, now));
     try {
       await table.transactWrite(planned.items);
@@ -805,14 +976,11 @@ export async function applyAction(
       throw error;
     }
   });
-  const record = await loadRecord(recordId);
-  if (!record) throw new AppError('not-found', 'Запись не найдена');
-  return recordView(record, kindOrNotFound(record.kind), caller);
 }
 
 /** An action the system takes by itself (timed transitions, A4 3.11), retried on collisions. */
 export async function applySystemAction(recordId: string, actionName: string, input: unknown): Promise<void> {
-  await applyAction(recordId, actionName, input, SYSTEM);
+  await commitAction(recordId, actionName, input, SYSTEM, {});
 }
 
 export function serviceNow(): Date {

@@ -22,6 +22,7 @@ export function describeForm(kindName: string) {
     schema: jsonSchemaOf(kind.schema),
     labels: kind.labels ?? {},
     enums: kind.enums ?? {},
+    texts: kind.texts ?? {},
     stages: Object.fromEntries(
       Object.entries(kind.stages).map(([name, s]) => [name, { title: s.title, final: Boolean(s.final) }]),
     ),

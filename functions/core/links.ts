@@ -29,10 +29,14 @@ export function newLink(input: {
   ttlDays: number;
   /** The record's own retention end, if any: a link never outlives its record. */
   recordExpiresAt?: number;
-}): { token: string; item: StoredLink } {
+  /** An instant the link stays valid at least until, when later than `ttlDays` (a route's implementation). */
+  validAtLeastUntil?: string;
+}): { token: string; item: StoredLink; ref: LinkRef } {
   const token = newLinkToken();
   const hash = hashLinkToken(token);
-  const validUntil = new Date(input.now.getTime() + input.ttlDays * 86_400_000);
+  const usual = input.now.getTime() + input.ttlDays * 86_400_000;
+  const atLeast = input.validAtLeastUntil ? Date.parse(input.validAtLeastUntil) : Number.NaN;
+  const validUntil = new Date(Number.isFinite(atLeast) && atLeast > usual ? atLeast : usual);
   let expiresAt = Math.floor(validUntil.getTime() / 1000) + KEEP_AFTER_EXPIRY_DAYS * 86_400;
   if (input.recordExpiresAt) expiresAt = Math.min(expiresAt, input.recordExpiresAt);
   return {
@@ -50,7 +54,17 @@ export function newLink(input: {
       validUntil: validUntil.toISOString(),
       expiresAt,
     },
+    // Written with the link (same transaction or right after): retention deletes the links of a record by it.
+    ref: { ...keys.linkRef(input.recordId, hash), type: 'link-ref', expiresAt },
   };
+}
+
+/** The record's note of one of its links (model.ts `keys.linkRef`). */
+export interface LinkRef {
+  pk: string;
+  sk: string;
+  type: 'link-ref';
+  expiresAt: number;
 }
 
 /** Tokens are base64url of 32 bytes; anything else is refused before touching storage. */

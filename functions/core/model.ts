@@ -43,6 +43,8 @@ export interface StoredRecord {
   /** Reminder and escalation already sent for the current stage (reset on every stage change). */
   remindedAt?: string;
   escalatedAt?: string;
+  /** Keys of the stage's timed notices already sent (reset on every stage change). */
+  noticesSent?: string[];
   /** Bumped by every change of a child, so two children settling at once serialise on the parent. */
   childSeq: number;
   queuePk: string;
@@ -65,6 +67,8 @@ export interface HistoryEvent {
   toStage: string;
   version: number;
   comment?: string;
+  /** Structured details of the action (e.g. the previous payload of a resubmission); shown to staff only. */
+  details?: Record<string, unknown>;
   expiresAt?: number;
 }
 
@@ -82,7 +86,10 @@ export interface ChildSummary {
 export type OutboxEffect =
   | { type: 'enter-stage'; stage: string; version: number }
   | { type: 'action'; action: string; version: number }
-  | { type: 'reminder'; stage: string; to: 'responsible' | 'supervisor'; version: number };
+  | { type: 'reminder'; stage: string; to: 'responsible' | 'supervisor'; version: number }
+  | { type: 'notice'; stage: string; key: string; version: number }
+  /** The record reached a final stage with a retention end: give every item of it the same expiry (A3 4.5.4). */
+  | { type: 'retention'; version: number };
 
 export interface OutboxItem {
   pk: string;
@@ -102,6 +109,8 @@ export interface OutboxItem {
   rendered?: Record<string, string>;
   sent?: Record<string, string>;
   childrenCreated?: string[];
+  /** `<child key>:<action>` of the system actions on children already taken (StageEffects.childActions). */
+  childActionsDone?: string[];
   lastError?: string;
   outboxPk?: string;
   outboxSk?: string;
@@ -134,6 +143,9 @@ export const keys = {
   childPrefix: 'CHILD#',
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' as const }),
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' as const }),
+  /** A note in the record's partition of a link issued for it, so retention finds and deletes the link too. */
+  linkRef: (recordId: string, tokenHash: string) => ({ pk: `REC#${recordId}`, sk: `LINK#${tokenHash}` }),
+  linkRefPrefix: 'LINK#',
   counter: (series: string, year: number) => ({ pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' }),
   idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
   /** Partition values of the sparse indexes. */

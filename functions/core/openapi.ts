@@ -20,6 +20,10 @@ const SUMMARIES: Record<string, string> = {
   'GET /v1/submissions/{id}/history': 'История записи',
   'GET /v1/submissions/{id}/documents/{docId}': 'Документ (переадресация на ссылку не дольше 15 минут)',
   'GET /v1/links/{token}': 'Что открывает ссылка из письма',
+  'GET /v1/reports/diagnostics':
+    'Аналитическая справка по диагностике за период (?from=&to=; сотрудники; ?format=pdf — справка в PDF)',
+  'GET /v1/registry/internship-sites':
+    'Реестр действующих региональных стажировочных площадок (без авторизации; ?format=pdf — для печати)',
 };
 
 const ErrorSchema = {

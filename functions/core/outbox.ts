@@ -10,7 +10,9 @@ import { renderMail } from '../documents/mail-render';
 import { renderDocument, templateContext } from '../documents/render';
 import { logger } from '../logger';
 import { countMetric, METRIC } from '../metrics';
-import { childItems, stateOf } from './engine';
+import { momentOf } from './calendar';
+import { applySystemAction, childId, childItems, stateOf } from './engine';
+import { AppError } from './errors';
 import type { InstanceSettings } from './instance-settings';
 import type {
   ChildSpec,
@@ -22,7 +24,8 @@ import type {
   StageEffects,
 } from './kind';
 import { newLink } from './links';
-import { type DocumentRef, keys, type OutboxItem, type StoredRecord } from './model';
+import { type ChildSummary, type DocumentRef, keys, type OutboxItem, type StoredRecord } from './model';
+import { stampRetention } from './retention';
 
 /**
  * The outbox worker's core (DESIGN.md, "transactional outbox"). An outbox item names an effect of a committed
@@ -125,15 +128,19 @@ interface MailPlan {
   template: string;
   to: Recipient;
   attach: string[];
-  link?: { party: LinkParty; actions: string[] };
+  link?: { party: LinkParty; actions: string[]; validUntil?: (record: RecordState) => string | undefined };
   /** Extra template context (reminders: when the reminder went). */
   extra?: Record<string, unknown>;
+  /** Not for this record (MailEffect.when): the slot stays, so the other mails keep their indexes. */
+  skip?: boolean;
 }
 
 interface Plan {
   children: ChildSpec[];
   documents: string[];
   mails: MailPlan[];
+  /** System actions on existing children, decided when the item runs (from the children as they are then). */
+  childActions?: StageEffects<unknown>['childActions'];
 }
 
 const MAILBOXES = {
@@ -153,12 +160,14 @@ function fromStageEffects(
 ): Plan {
   return {
     children: effects?.children?.(state) ?? [],
+    childActions: effects?.childActions,
     documents: effects?.documents ?? [],
     mails: (effects?.mails ?? []).map((m) => ({
       template: `${kind.kind}/${m.template}`,
       to: m.to,
       attach: m.attach ?? [],
       link: m.link,
+      ...(m.when && !m.when(state) ? { skip: true } : {}),
     })),
   };
 }
@@ -175,9 +184,28 @@ function partyActions(kind: KindDefinition<unknown>, stage: string, party: LinkP
 }
 
 /** What an item asks for, from the kind's declaration (the item stores only the reference, never the effects). */
-function planOf(kind: KindDefinition<unknown>, item: OutboxItem, record: StoredRecord): Plan {
+function planOf(
+  kind: KindDefinition<unknown>,
+  item: OutboxItem,
+  record: StoredRecord,
+  settings: InstanceSettings,
+): Plan {
   const state = stateOf(record);
   const effect = item.effect;
+  if (effect.type === 'notice') {
+    // A notice is moot once the record left the stage, or when the record no longer gives it (an activity
+    // marked done before its end date).
+    const notice =
+      record.stage === effect.stage
+        ? kind.stages[effect.stage]?.notices?.(state, settings).find((n) => n.key === effect.key)
+        : undefined;
+    if (!notice) return { children: [], documents: [], mails: [] };
+    const plan = fromStageEffects(kind, { mails: notice.mails }, state);
+    plan.mails = plan.mails.map((m) => ({ ...m, extra: { ...m.extra, notice: notice.data ?? {} } }));
+    return plan;
+  }
+  // Stamping the expiry on the record's items is the item's whole work (ItemRun.run).
+  if (effect.type === 'retention') return { children: [], documents: [], mails: [] };
   if (effect.type === 'enter-stage') {
     const stage = kind.stages[effect.stage];
     if (!stage) throw new DeclarationError('unknown-stage', `${kind.kind} declares no stage ${effect.stage}`);
@@ -194,16 +222,25 @@ function planOf(kind: KindDefinition<unknown>, item: OutboxItem, record: StoredR
     return { children: [], documents: [], mails: [] };
   const stage = kind.stages[effect.stage];
   if (!stage) throw new DeclarationError('unknown-stage', `${kind.kind} declares no stage ${effect.stage}`);
-  // No responsible party declared: the reminder goes where an escalation would, rather than nowhere.
-  const to: Recipient =
-    effect.to === 'supervisor' ? 'supervisor-mailbox' : (stage.responsible ?? 'supervisor-mailbox');
+  // No responsible party declared: the reminder goes where an escalation would, rather than nowhere. A stage
+  // may name who hears of an unanswered reminder instead of the supervisor (a consent: the school head).
+  const escalation =
+    effect.to === 'supervisor' ? (stage.escalation ?? { to: 'supervisor-mailbox' as const }) : undefined;
+  const to: Recipient = escalation ? escalation.to : (stage.responsible ?? 'supervisor-mailbox');
   const actions = isMailbox(to) ? [] : partyActions(kind, effect.stage, to);
+  const template = escalation
+    ? escalation.template
+      ? `${kind.kind}/${escalation.template}`
+      : 'common/escalation'
+    : stage.reminderTemplate
+      ? `${kind.kind}/${stage.reminderTemplate}`
+      : 'common/reminder';
   return {
     children: [],
     documents: [],
     mails: [
       {
-        template: effect.to === 'supervisor' ? 'common/escalation' : 'common/reminder',
+        template,
         to,
         attach: [],
         link: !isMailbox(to) && actions.length > 0 ? { party: to, actions } : undefined,
@@ -222,6 +259,12 @@ function contactOf(
   if (isMailbox(to)) return { email: settings.mailboxes[MAILBOXES[to]] };
   const contact = kind.contacts[to]?.(state);
   return contact ? { ...contact, party: to } : undefined;
+}
+
+/** The end of the local day a mail's link is declared valid until, if any (MailEffect.link.validUntil). */
+function linkValidity(plan: MailPlan, state: RecordState, settings: InstanceSettings): string | undefined {
+  const date = plan.link?.validUntil?.(state);
+  return date ? momentOf(date, settings) : undefined;
 }
 
 /** Everything one claimed item needs while it runs. */
@@ -259,10 +302,45 @@ class ItemRun {
   }
 
   async run(): Promise<void> {
-    const plan = planOf(this.kind, this.item, this.record);
+    if (this.item.effect.type === 'retention') {
+      // A3 4.5.4: history, children, links — everything of the record expires with it.
+      if (this.record.expiresAt) await stampRetention(this.record.id, this.record.expiresAt);
+      return;
+    }
+    const plan = planOf(this.kind, this.item, this.record, this.settings);
     for (const spec of plan.children) await this.createChild(spec);
-    for (const name of plan.documents) await this.renderOne(name);
+    if (plan.childActions) await this.takeChildActions(plan.childActions);
+    for (const name of plan.documents) if (this.hasDocument(name)) await this.renderOne(name);
     for (const [index, mailPlan] of plan.mails.entries()) await this.sendOne(index, mailPlan);
+  }
+
+  /**
+   * System actions on children, one transaction each (through the engine, so a child's own effects and its
+   * parent's side follow). Each done action is noted on the item; a child where the action is no longer allowed
+   * (it was answered meanwhile) is skipped.
+   */
+  private async takeChildActions(decide: NonNullable<Plan['childActions']>): Promise<void> {
+    const summaries = (await table.queryAll({
+      partition: keys.record(this.record.id).pk,
+      sort: { beginsWith: keys.childPrefix },
+    })) as unknown as ChildSummary[];
+    const children = summaries.map((c) => ({ id: c.id, kind: c.kind, key: c.key, stage: c.stage }));
+    for (const planned of decide(stateOf(this.record), children)) {
+      const mark = `${planned.key}:${planned.action}`;
+      if (this.item.childActionsDone?.includes(mark)) continue;
+      try {
+        await applySystemAction(childId(this.record.id, planned.key), planned.action, planned.input ?? {});
+      } catch (error) {
+        const moot = error instanceof AppError && (error.code === 'rule' || error.code === 'not-found');
+        if (!moot) throw error;
+      }
+      await this.updateItem({
+        expression: 'SET #done = list_append(if_not_exists(#done, :none), :mark)',
+        names: { '#done': 'childActionsDone' },
+        values: { ':none': [], ':mark': [mark] },
+      });
+      this.item.childActionsDone = [...(this.item.childActionsDone ?? []), mark];
+    }
   }
 
   private async createChild(spec: ChildSpec): Promise<void> {
@@ -289,6 +367,12 @@ class ItemRun {
     this.item.childrenCreated = [...(this.item.childrenCreated ?? []), spec.key];
   }
 
+  /** A declared document whose `when` says the record has none (a passport for a topic not given) is skipped. */
+  private hasDocument(name: string): boolean {
+    const when = this.kind.documents[name]?.when;
+    return when ? when(stateOf(this.record)) : true;
+  }
+
   private documentKey(name: string): string {
     return `records/${this.record.id}/${name}-v${this.item.effect.version}.pdf`;
   }
@@ -305,7 +389,8 @@ class ItemRun {
       key,
       body: bytes,
       contentType: 'application/pdf',
-      // Documents of a record with a retention end are tagged, so the bucket's lifecycle can find them.
+      // Documents of a record with a retention end are tagged; they are deleted at that end by the deadline
+      // worker (core/retention.ts), since a lifecycle rule counts from each object's creation, not from the record's end.
       tags: this.record.expiresAt ? { retention: 'record', kind: this.kind.kind } : undefined,
     });
     const owner =
@@ -390,7 +475,7 @@ class ItemRun {
 
   private async sendOne(index: number, plan: MailPlan): Promise<void> {
     const slot = String(index);
-    if (this.item.sent?.[slot]) return;
+    if (this.item.sent?.[slot] || plan.skip) return;
     const state = stateOf(this.record);
     const to = contactOf(this.kind, state, plan.to, this.settings);
     if (!to) {
@@ -405,7 +490,9 @@ class ItemRun {
       return;
     }
     const attachments = [];
-    for (const name of plan.attach) attachments.push(await this.attachment(name, to));
+    for (const name of plan.attach) {
+      if (this.hasDocument(name)) attachments.push(await this.attachment(name, to));
+    }
 
     let link: string | undefined;
     let linkValidUntil: string | undefined;
@@ -426,9 +513,11 @@ class ItemRun {
         now: clockNow(),
         ttlDays: this.settings.linkTtlDays,
         recordExpiresAt: this.record.expiresAt,
+        validAtLeastUntil: linkValidity(plan, state, this.settings),
       });
       // A link written before a send that then fails is never handed out; it just expires.
       await table.put(issued.item as unknown as table.Item);
+      await table.put(issued.ref as unknown as table.Item);
       link = `${config().appUrl}/l/${issued.token}`;
       linkValidUntil = issued.item.validUntil;
     }

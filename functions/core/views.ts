@@ -80,9 +80,14 @@ export interface HistoryView {
   fromStage: string | null;
   toStage: string;
   comment?: string;
+  /** Structured details of the action (the previous payload of a resubmission): staff only. */
+  details?: Record<string, unknown>;
 }
 
-/** Staff see every event with who acted; a link party sees the events without other people's addresses. */
+/**
+ * Staff see every event with who acted and its details; a link party sees the events without other people's
+ * addresses and without details.
+ */
 export function historyView(events: HistoryEvent[], caller: Caller): HistoryView[] {
   return events.map((e) => {
     const own = caller.type === 'link' && e.by.email === caller.email;
@@ -94,6 +99,7 @@ export function historyView(events: HistoryEvent[], caller: Caller): HistoryView
       fromStage: e.fromStage,
       toStage: e.toStage,
       ...(e.comment && (caller.type === 'staff' || own) ? { comment: e.comment } : {}),
+      ...(e.details && caller.type === 'staff' ? { details: e.details } : {}),
     };
   });
 }

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Where templates and fonts are found — the one place that knows the file layout.
  *
  * Bundled (Lambda): the deployment copies them next to the bundle —
  *   <bundle dir>/assets/templates/<pdf|email>/...
- *   <bundle dir>/assets/fonts/DejaVuSans.ttf, DejaVuSans-Bold.ttf
- * From the repository (tests, `npm start`): templates/ at the root and the fonts of the `dejavu-fonts-ttf` package.
+ *   <bundle dir>/assets/fonts/PTSerif-*.ttf, DejaVuSans*.ttf
+ * From the repository (tests, `npm start`): templates/ at the root and the fonts of the npm packages
+ * `@expo-google-fonts/pt-serif` (PT Serif, ParaType, OFL) and `dejavu-fonts-ttf` (fallback for symbols).
  */
 
 /** The directory this module runs from: functions/documents in the repository, the bundle's directory in Lambda. */
@@ -17,7 +18,24 @@ const HERE = import.meta.dirname;
 const BUNDLED = join(HERE, 'assets');
 const REPO_ROOT = resolve(HERE, '..', '..');
 
-export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+/** Each font: its file name in the bundle, and where it is in node_modules. */
+export const FONT_FILES = {
+  regular: {
+    file: 'PTSerif-Regular.ttf',
+    module: '@expo-google-fonts/pt-serif/400Regular/PTSerif_400Regular.ttf',
+  },
+  bold: { file: 'PTSerif-Bold.ttf', module: '@expo-google-fonts/pt-serif/700Bold/PTSerif_700Bold.ttf' },
+  italic: {
+    file: 'PTSerif-Italic.ttf',
+    module: '@expo-google-fonts/pt-serif/400Regular_Italic/PTSerif_400Regular_Italic.ttf',
+  },
+  boldItalic: {
+    file: 'PTSerif-BoldItalic.ttf',
+    module: '@expo-google-fonts/pt-serif/700Bold_Italic/PTSerif_700Bold_Italic.ttf',
+  },
+  fallback: { file: 'DejaVuSans.ttf', module: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf' },
+  fallbackBold: { file: 'DejaVuSans-Bold.ttf', module: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf' },
+} as const;
 export type FontName = keyof typeof FONT_FILES;
 
 function bundled(): boolean {
@@ -31,17 +49,14 @@ export function templatePath(relative: string): string {
   return bundled() ? join(BUNDLED, 'templates', relative) : join(REPO_ROOT, 'templates', relative);
 }
 
-function fontPath(name: FontName): string {
-  const file = FONT_FILES[name];
+export function fontPath(name: FontName): string {
+  const { file, module } = FONT_FILES[name];
   const inBundle = join(BUNDLED, 'fonts', file);
   if (existsSync(inBundle)) return inBundle;
   try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', file);
+    return createRequire(import.meta.url).resolve(module);
   } catch {
-    throw new Error(
-      `Font ${file} is neither in ${join(BUNDLED, 'fonts')} nor in the dejavu-fonts-ttf package`,
-    );
+    throw new Error(`Font ${file} is neither in ${join(BUNDLED, 'fonts')} nor in node_modules (${module})`);
   }
 }
 
@@ -62,7 +77,7 @@ export function readTemplate(relative: string): Promise<string> {
   return text;
 }
 
-/** The bytes of a font, read once per process (pdf-lib parses them per document, which is cheap next to I/O). */
+/** The bytes of a font, read once per process. */
 export function readFont(name: FontName): Promise<Uint8Array> {
   let bytes = fonts.get(name);
   if (!bytes) {
@@ -71,4 +86,14 @@ export function readFont(name: FontName): Promise<Uint8Array> {
     fonts.set(name, bytes);
   }
   return bytes;
+}
+
+/** File names in a folder under templates/ (none if the folder does not exist). */
+export async function listTemplates(relativeDir: string): Promise<string[]> {
+  try {
+    return (await readdir(templatePath(relativeDir))).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }

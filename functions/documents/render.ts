@@ -1,11 +1,16 @@
+import { now } from '../adapters/clock';
 import type { InstanceSettings } from '../core/instance-settings';
 import type { KindDefinition, RecordState } from '../core/kind';
-import { textToPdf } from './pdf';
-import { renderTemplate } from './templating';
+import { type DrawOptions, drawPdf, type PdfInfo } from './draw';
+import { documentFonts, MissingGlyphError } from './fonts';
+import { type LaidPage, layoutDocument } from './layout';
+import { type Block, type DocumentTree, type Inline, MarkupError, parseMarkup } from './markup';
+import { locateInTemplate, renderMarkupSource, renderMarkupText, TemplateError } from './templating';
 
 /**
- * Documents of a record: `templates/pdf/<kind>/<template>.hbs` → plain text (handlebars) → PDF (A4, GOST margins).
- * A simple renderer for now; the HTML-subset layout engine replaces the text step later with the same signature.
+ * Documents of a record: `templates/pdf/<kind>/<template>.hbs` → Handlebars → HTML-subset markup → document
+ * tree (markup.ts) → pages of boxes (layout.ts) → PDF (draw.ts). A4 with GOST R 7.0.97-2016 margins, PT Serif.
+ * Every template problem is a TemplateError naming the file and line.
  */
 
 /** How a document refers to its record when the kind has no registration number. */
@@ -28,21 +33,137 @@ export function templateContext(
     settings,
     labels: kind.labels ?? {},
     enums: kind.enums ?? {},
+    /** The kind's own computed values (KindDefinition.templateData). */
+    data: kind.templateData?.(record, settings) ?? {},
   };
 }
 
-/** The text of a document, before drawing (exposed for tests and previews). */
+/** Markup of a template → document tree; a markup error names the template line that produced it. */
+export async function renderTree(template: string, context: object, source?: string): Promise<DocumentTree> {
+  const markup =
+    source === undefined
+      ? await renderMarkupText(template, context)
+      : await renderMarkupSource(source, template, context);
+  try {
+    return parseMarkup(markup, `templates/${template}`);
+  } catch (error) {
+    if (!(error instanceof MarkupError)) throw error;
+    // Find the template line: render again with line markers (only on this error path).
+    try {
+      await locateInTemplate(
+        template,
+        context,
+        (text, locate) => parseMarkup(text, `templates/${template}`, locate),
+        source,
+      );
+    } catch (located) {
+      if (located instanceof MarkupError) throw new TemplateError(located.file, located.line, located.reason);
+      throw located;
+    }
+    throw new TemplateError(error.file, undefined, error.reason);
+  }
+}
+
+function documentTemplate(kind: KindDefinition<unknown>, docName: string): string {
+  const definition = kind.documents[docName];
+  if (!definition) throw new Error(`Document ${docName} is not declared by ${kind.kind}`);
+  return `pdf/${kind.kind}/${definition.template}.hbs`;
+}
+
+function documentContext(
+  kind: KindDefinition<unknown>,
+  docName: string,
+  record: RecordState<unknown>,
+  settings: InstanceSettings,
+) {
+  return {
+    ...templateContext(kind, record, settings),
+    document: {
+      name: docName,
+      title: kind.documents[docName]?.title ?? docName,
+      // One template for several documents (passport-1..3 of an internship application): kind.ts `params`.
+      params: kind.documents[docName]?.params ?? {},
+    },
+  };
+}
+
+/** Tree → PDF bytes; a character no font has is a template error naming it and the template. */
+export async function treeToPdf(
+  tree: DocumentTree,
+  template: string,
+  info: PdfInfo,
+  options: DrawOptions = {},
+): Promise<Uint8Array> {
+  const fonts = await documentFonts();
+  let pages: LaidPage[];
+  try {
+    pages = layoutDocument(tree, fonts);
+  } catch (error) {
+    // Every character is measured in layout: one that neither PT Serif nor DejaVu Sans has is a template error.
+    if (error instanceof MissingGlyphError)
+      throw new TemplateError(`templates/${template}`, undefined, `${error.message} (PT Serif, DejaVu Sans)`);
+    throw error;
+  }
+  return drawPdf(pages, fonts, info, options);
+}
+
+/** Template → PDF bytes. */
+export async function renderPdf(template: string, context: object, info: PdfInfo): Promise<Uint8Array> {
+  return treeToPdf(await renderTree(template, context), template, info);
+}
+
+/** The plain text of a document tree, block by block (for tests and previews). */
+export function treeText(tree: DocumentTree): string {
+  const out: string[] = [];
+  const inline = (list: Inline[]) =>
+    list
+      .map((i) =>
+        i.t === 'text' ? i.text : i.t === 'br' ? '\n' : i.t === 'checkbox' ? (i.checked ? '☑' : '☐') : '',
+      )
+      .join('');
+  const walk = (blocks: Block[]) => {
+    for (const b of blocks) {
+      if (b.t === 'p' || b.t === 'h') out.push(inline(b.inlines));
+      else if (b.t === 'list') for (const item of b.items) walk(item);
+      else if (b.t === 'table')
+        for (const row of [...b.head, ...b.body]) for (const cell of row.cells) walk(cell.blocks);
+      else if (b.t === 'signature') out.push(`${b.role} ${b.name}${b.date ? ` ${b.date}` : ''}`);
+      else if (b.t === 'chart') {
+        if (b.title) out.push(b.title);
+        for (const bar of b.bars) out.push(`${bar.label} ${bar.value}`);
+      }
+    }
+  };
+  walk(tree.body);
+  return out.join('\n');
+}
+
+/** The text of a document, before layout (exposed for tests and previews). */
 export async function renderDocumentText(
   kind: KindDefinition<unknown>,
   docName: string,
   record: RecordState<unknown>,
   settings: InstanceSettings,
 ): Promise<string> {
-  const definition = kind.documents[docName];
-  if (!definition) throw new Error(`Document ${docName} is not declared by ${kind.kind}`);
-  return renderTemplate(`pdf/${kind.kind}/${definition.template}.hbs`, {
-    ...templateContext(kind, record, settings),
-    document: { name: docName, title: definition.title },
+  const template = documentTemplate(kind, docName);
+  return treeText(await renderTree(template, documentContext(kind, docName, record, settings)));
+}
+
+/**
+ * A PDF from any template under templates/ and a context of the caller's making (a public register is not one
+ * record's document). Same engine as record documents.
+ */
+export async function renderTemplateToPdf(
+  template: string,
+  context: object,
+  meta: { title: string; author: string; date: Date; subject?: string },
+): Promise<Uint8Array> {
+  return renderPdf(template, context, {
+    title: meta.title,
+    author: meta.author,
+    subject: meta.subject ?? meta.title,
+    created: meta.date,
+    language: 'ru',
   });
 }
 
@@ -52,10 +173,13 @@ export async function renderDocument(
   record: RecordState<unknown>,
   settings: InstanceSettings,
 ): Promise<Uint8Array> {
-  const text = await renderDocumentText(kind, docName, record, settings);
-  return textToPdf(text, {
-    title: kind.documents[docName]?.title ?? docName,
-    author: `${settings.centre.short} ${settings.institute.short}`,
-    date: new Date(record.updatedAt),
+  const template = documentTemplate(kind, docName);
+  const title = kind.documents[docName]?.title ?? docName;
+  return renderPdf(template, documentContext(kind, docName, record, settings), {
+    title,
+    author: settings.institute.short,
+    subject: `${kind.title}, № ${recordReference(record)}`,
+    created: now(),
+    language: 'ru',
   });
 }

@@ -10,7 +10,7 @@ import { AppError } from '../core/errors';
 import '../core/zod-ru';
 import { logger } from '../logger';
 import { resolveCaller } from './caller';
-import { bodyGuard, errorResponses, issuesOf, parseWith } from './middlewares';
+import { bodyGuard, type ErrorPage, errorResponses, issuesOf, parseWith } from './middlewares';
 
 /**
  * The one way to build an HTTP handler (DESIGN.md convention 1): a middy chain around a single call into core.
@@ -33,8 +33,11 @@ export interface HttpRequest<TBody, TQuery = Query> {
 
 export interface HttpReply {
   status?: number;
+  /** JSON (any value), a string, or bytes (a PDF: sent base64-encoded, with the content type in `headers`). */
   body?: unknown;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values (the staff sign-in's session cookie). */
+  cookies?: string[];
 }
 
 export interface HandlerOptions<TSchema extends z.ZodType, TQuerySchema extends z.ZodType> {
@@ -46,6 +49,11 @@ export interface HandlerOptions<TSchema extends z.ZodType, TQuerySchema extends 
   query?: TQuerySchema;
   /** Routes that exist only under `npm start`: anywhere else they answer 404 as if absent. */
   localOnly?: boolean;
+  /**
+   * Web pages answer errors with a page (or a redirect to the sign-in) instead of the JSON error shape; given the
+   * error as API.md maps it. Without it, or if it fails, the JSON error applies.
+   */
+  errorPage?: ErrorPage;
 }
 
 export type ApiHandler = (
@@ -62,7 +70,7 @@ export function httpHandler<
 ): ApiHandler {
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(errorResponses())
+    .use(errorResponses(options.errorPage))
     .use(httpHeaderNormalizer());
   if (options.body) {
     if (options.emptyBody !== undefined) chain.use(defaultBody(options.emptyBody));
@@ -94,12 +102,21 @@ export function httpHandler<
       event,
     });
     const responseHeaders: Record<string, string> = { ...reply.headers };
+    if (reply.body instanceof Uint8Array) {
+      return {
+        statusCode: reply.status ?? 200,
+        headers: { 'content-type': 'application/octet-stream', ...responseHeaders },
+        body: Buffer.from(reply.body).toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     const isJson = reply.body !== undefined && !responseHeaders['content-type'];
     if (isJson) responseHeaders['content-type'] = 'application/json; charset=utf-8';
     return {
       statusCode: reply.status ?? 200,
       headers: responseHeaders,
       body: isJson ? JSON.stringify(reply.body) : ((reply.body as string | undefined) ?? ''),
+      ...(reply.cookies?.length ? { cookies: reply.cookies } : {}),
     };
   };
   return chain.handler(handler) as unknown as ApiHandler;

@@ -35,11 +35,18 @@ function fromMiddyError(error: { statusCode?: number; message?: string }): AppEr
   }
 }
 
+/** How a web page answers an error: a page, or a redirect (API.md's JSON shape is for API clients). */
+export type ErrorPage = (
+  error: AppError,
+  event: APIGatewayProxyEventV2,
+) => Promise<{ status?: number; body?: string; headers?: Record<string, string>; cookies?: string[] }>;
+
 /**
- * Turns every failure into the error shape of API.md and stamps every response with no-store and the request id.
- * Anything that is not an AppError becomes a generic 500 with the request id; the details go to the log only.
+ * Turns every failure into the error shape of API.md (or the page `errorPage` makes of it) and stamps every
+ * response with no-store and the request id. Anything that is not an AppError becomes a generic 500 with the
+ * request id; the details go to the log only.
  */
-export function errorResponses(): Middleware {
+export function errorResponses(errorPage?: ErrorPage): Middleware {
   return {
     after: async (request) => {
       const response = request.response;
@@ -57,6 +64,20 @@ export function errorResponses(): Middleware {
           stack: raw?.stack,
         });
         error = new AppError('internal', `Внутренняя ошибка. Номер запроса: ${requestId}`);
+      }
+      if (errorPage) {
+        try {
+          const page = await errorPage(error, request.event);
+          request.response = {
+            statusCode: page.status ?? error.status,
+            headers: { ...baseHeaders(request), ...page.headers },
+            body: page.body ?? '',
+            ...(page.cookies?.length ? { cookies: page.cookies } : {}),
+          };
+          return;
+        } catch (pageError) {
+          logger.error('Error page failed', { errorName: (pageError as Error)?.name });
+        }
       }
       request.response = {
         statusCode: error.status,

@@ -1,21 +1,19 @@
-import { httpHandler } from '../http/handler';
-import { linkLanding } from './link-landing';
+import type { AppError } from '../core/errors';
+import { linkAction, linkErrorPage, linkLanding } from './link-landing';
+import { errorPageOf, pageHandler } from './page-handler';
 
 /**
- * GET /l/{token}. No-referrer, so the token in this page's address never leaves in a Referer header; a strict
- * CSP without scripts; the page must not be framed.
+ * GET /l/{token} and POST /l/{token}/actions/{action}: the page a party's link opens and the party's steps from
+ * it. No-referrer, so the token in these addresses never leaves in a Referer header; strict CSP; no framing.
  */
-export const handler = httpHandler({}, async ({ path }) => {
-  const page = await linkLanding(path.token ?? '');
-  return {
-    status: page.status,
-    body: page.html,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-      'x-frame-options': 'DENY',
-    },
-  };
-});
+export const handler = pageHandler(
+  {
+    'GET /l/{token}': ({ path, query }) => linkLanding(path.token ?? '', query),
+    'POST /l/{token}/actions/{action}': ({ path, event }) =>
+      linkAction(path.token ?? '', path.action ?? '', event),
+  },
+  async (error: AppError) =>
+    error.code === 'unauthenticated' || error.code === 'not-found' || error.code === 'forbidden'
+      ? linkErrorPage(error)
+      : errorPageOf(error, 'no-referrer'),
+);

@@ -60,6 +60,16 @@ const ESM_REQUIRE_BANNER =
  */
 const BUNDLED_ASSETS = [
   { from: 'templates', to: 'assets/templates' },
+  // PT Serif (the documents' face) and DejaVu Sans (symbols PT Serif lacks): functions/documents/assets.ts FONT_FILES.
+  ...[
+    ['400Regular/PTSerif_400Regular.ttf', 'PTSerif-Regular.ttf'],
+    ['700Bold/PTSerif_700Bold.ttf', 'PTSerif-Bold.ttf'],
+    ['400Regular_Italic/PTSerif_400Regular_Italic.ttf', 'PTSerif-Italic.ttf'],
+    ['700Bold_Italic/PTSerif_700Bold_Italic.ttf', 'PTSerif-BoldItalic.ttf'],
+  ].map(([from, to]) => ({
+    from: `node_modules/@expo-google-fonts/pt-serif/${from}`,
+    to: `assets/fonts/${to}`,
+  })),
   { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', to: 'assets/fonts/DejaVuSans.ttf' },
   { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', to: 'assets/fonts/DejaVuSans-Bold.ttf' },
 ];
@@ -76,6 +86,11 @@ export interface AppFunctionProps {
   readonly description?: string;
   /** Where asynchronous invocations (schedules) land after Lambda's own retries. */
   readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Web pages: the pages' script (infra/web/client-build.ts) is built next to the bundle as assets/web/app.js,
+   * where functions/web/static-assets.ts looks for it.
+   */
+  readonly webClient?: boolean;
 }
 
 export interface MailBinding {
@@ -150,11 +165,17 @@ export class AppFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            BUNDLED_ASSETS.map(
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...BUNDLED_ASSETS.map(
               ({ from, to }) =>
                 `mkdir -p "$(dirname "${outputDir}/${to}")" && cp -R "${inputDir}/${from}" "${outputDir}/${to}"`,
             ),
+            ...(props.webClient
+              ? [
+                  `cd "${inputDir}" && node --import tsx infra/web/client-build.ts "${outputDir}/assets/web/app.js"`,
+                ]
+              : []),
+          ],
         },
       },
     });

@@ -126,6 +126,8 @@ export class StatelessStack extends Stack {
       serviceName: SERVICE_NAME,
       description: `${plan.handler} (${props.settings.id})`,
       deadLetterQueue: isWorker ? this.deadLetterQueue : undefined,
+      // Handlers of web pages serve (or link) the pages' script, built at bundling.
+      webClient: plan.handler.startsWith('web/'),
     });
     const { stateful } = props;
     // A request commits its record, history and outbox item in one transaction, hence write access for every

@@ -47,6 +47,10 @@ describe('bundling (the one real esbuild run of the infra tests)', () => {
     for (const asset of [
       'assets/templates/email/partials/signature.hbs',
       'assets/templates/pdf/diagnostics-request/request.hbs',
+      'assets/fonts/PTSerif-Regular.ttf',
+      'assets/fonts/PTSerif-Bold.ttf',
+      'assets/fonts/PTSerif-Italic.ttf',
+      'assets/fonts/PTSerif-BoldItalic.ttf',
       'assets/fonts/DejaVuSans.ttf',
       'assets/fonts/DejaVuSans-Bold.ttf',
     ]) {

@@ -20,7 +20,18 @@ describe('the page a mailed link opens', () => {
     expect(html).toContain('Этап: <strong>Заявка подана</strong>');
     expect(html).toMatch(/Срок: до \d{1,2} [а-я]+ \d{4} г\./);
     expect(html).toContain('Отозвать заявку');
-    expect(html).not.toContain('<script');
+    // What the applicant typed is shown, escaped; the only script is the page script from /assets/.
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; учитель');
+    expect(html).not.toContain('<script>alert');
+    expect(html.match(/<script[^>]*>/g)).toEqual([
+      expect.stringMatching(/^<script type="module" src="\/assets\/app\.js\?v/),
+    ]);
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    // The stage as a timeline, the action as a form posting to this link's own address.
+    expect(html).toMatch(/<li class="current" aria-current="step">.*Заявка подана/);
+    expect(html).toContain(`<form method="post" action="/l/${created.json.accessToken}/actions/withdraw"`);
+    // The link's party may not see the history's other people, nor reach staff pages with it.
+    expect(html).not.toContain('/staff/');
   });
 
   it('explains a broken or expired link in Russian with the right status', async () => {

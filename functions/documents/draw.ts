@@ -1,0 +1,324 @@
+import { deflateSync } from 'node:zlib';
+import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
+import type { FontSet } from './fonts';
+import type { LaidPage, PageGeometry } from './layout';
+import { A4_GOST } from './layout';
+import { STYLE_UNDERLINE } from './markup';
+import { glyphOf, subsetTrueType, type TrueTypeFont } from './truetype';
+
+/**
+ * Step 3 of 3: pages of boxes → PDF bytes with pdf-lib. pdf-lib builds the document structure, metadata and
+ * cross-reference table; the page content streams and the font objects (Type0 / CIDFontType2, Identity-H, with a
+ * ToUnicode map so text extracts as written) are made here, because going through pdf-lib's per-operator objects
+ * and its JavaScript deflate costs more than the whole layout. Streams are compressed with the platform's zlib.
+ */
+
+export interface PdfInfo {
+  title: string;
+  /** The institute (its short name). */
+  author: string;
+  subject: string;
+  /** When the document was made (the clock adapter's now). */
+  created: Date;
+  /** BCP 47; `ru` for every document here. */
+  language?: string;
+  keywords?: string[];
+}
+
+export interface DrawOptions {
+  /** The font subsetter (tests swap in a broken one to prove the visual test can fail). */
+  subset?: (font: TrueTypeFont, glyphs: readonly number[]) => Uint8Array;
+}
+
+/** A face used by one document: the glyphs it draws, numbered in order of first use. */
+class UsedFace {
+  /** newGid by original gid; -1 = not used yet. */
+  readonly newId: Int32Array;
+  readonly order: number[] = [0];
+  readonly unicode: string[] = [''];
+  readonly hex: string[] = ['0000'];
+
+  constructor(readonly font: TrueTypeFont) {
+    this.newId = new Int32Array(font.numGlyphs).fill(-1);
+    this.newId[0] = 0;
+  }
+
+  /** The 4-hex-digit code of a glyph, assigning it a subset id on first use. */
+  code(gid: number, text: string): string {
+    const id = this.newId[gid]!;
+    if (id !== -1) return this.hex[id]!;
+    const next = this.order.length;
+    this.newId[gid] = next;
+    this.order.push(gid);
+    this.unicode.push(text);
+    const h = next.toString(16).padStart(4, '0');
+    this.hex.push(h);
+    return h;
+  }
+}
+
+/** A coordinate with at most two decimals (1/7200 inch is finer than any printer). */
+function num(n: number): string {
+  const r = Math.round(n * 100);
+  if (r % 100 === 0) return r === 0 ? '0' : `${r / 100}`;
+  return `${r / 100}`;
+}
+
+function toUnicodeCMap(face: UsedFace): string {
+  const lines = [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000> <FFFF>',
+    'endcodespacerange',
+  ];
+  const entries: string[] = [];
+  for (let id = 1; id < face.order.length; id++) {
+    let utf16 = '';
+    const text = face.unicode[id]!;
+    for (let k = 0; k < text.length; k++) utf16 += text.charCodeAt(k).toString(16).padStart(4, '0');
+    entries.push(`<${face.hex[id]}> <${utf16}>`);
+  }
+  for (let i = 0; i < entries.length; i += 100) {
+    const block = entries.slice(i, i + 100);
+    lines.push(`${block.length} beginbfchar`, ...block, 'endbfchar');
+  }
+  lines.push('endcmap', 'CMapName currentdict /CMap defineresource pop', 'end', 'end');
+  return lines.join('\n');
+}
+
+/** Six capital letters naming a subset (PDF 32000-1, 9.6.4), stable for the same glyphs. */
+function subsetTag(face: UsedFace, index: number): string {
+  let h = 2166136261 ^ index;
+  for (const g of face.order) {
+    h ^= g;
+    h = Math.imul(h, 16777619);
+  }
+  let tag = '';
+  for (let i = 0; i < 6; i++) {
+    tag += String.fromCharCode(65 + ((h >>> 0) % 26));
+    h = Math.imul(h ^ (h >>> 13), 1103515245) + 12345;
+  }
+  return tag;
+}
+
+/** Level 3 for page contents (most of the bytes, compress fast), 6 for font programs (smaller, once each). */
+function stream(doc: PDFDocument, data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
+  const compressed = deflateSync(data, { level });
+  const dict = doc.context.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
+  return doc.context.register(PDFRawStream.of(dict, compressed));
+}
+
+function embedFace(
+  doc: PDFDocument,
+  face: UsedFace,
+  index: number,
+  serif: boolean,
+  subset: NonNullable<DrawOptions['subset']>,
+): PDFRef {
+  const ctx = doc.context;
+  const f = face.font;
+  const scale = 1000 / f.unitsPerEm;
+  const name = `${subsetTag(face, index)}+${f.postScriptName}`;
+  const program = subset(f, face.order);
+  const fontFile = stream(doc, program, { Length1: program.length }, 6);
+  const italic = f.italicAngle !== 0;
+  const descriptor = ctx.register(
+    ctx.obj({
+      Type: 'FontDescriptor',
+      FontName: name,
+      Flags: 4 | (serif ? 2 : 0) | (italic ? 64 : 0),
+      FontBBox: f.bbox.map((v) => Math.round(v * scale)),
+      ItalicAngle: f.italicAngle,
+      Ascent: Math.round(f.ascender * scale),
+      Descent: Math.round(f.descender * scale),
+      CapHeight: Math.round(f.capHeight * scale),
+      StemV: 80,
+      FontFile2: fontFile,
+    }),
+  );
+  const widths = PDFArray.withContext(ctx);
+  for (const g of face.order) widths.push(PDFNumber.of(Math.round(f.advance[g]! * scale)));
+  const w = PDFArray.withContext(ctx);
+  w.push(PDFNumber.of(0));
+  w.push(widths);
+  const cidFont = ctx.register(
+    ctx.obj({
+      Type: 'Font',
+      Subtype: 'CIDFontType2',
+      BaseFont: name,
+      CIDSystemInfo: ctx.obj({
+        Registry: PDFString.of('Adobe'),
+        Ordering: PDFString.of('Identity'),
+        Supplement: 0,
+      }),
+      FontDescriptor: descriptor,
+      W: w,
+      CIDToGIDMap: 'Identity',
+    }),
+  );
+  const toUnicode = stream(doc, new TextEncoder().encode(toUnicodeCMap(face)));
+  const descendants = PDFArray.withContext(ctx);
+  descendants.push(cidFont);
+  return ctx.register(
+    ctx.obj({
+      Type: 'Font',
+      Subtype: 'Type0',
+      BaseFont: name,
+      Encoding: 'Identity-H',
+      DescendantFonts: descendants,
+      ToUnicode: toUnicode,
+    }),
+  );
+}
+
+/** Draw laid-out pages into a PDF. */
+export async function drawPdf(
+  pages: LaidPage[],
+  fonts: FontSet,
+  info: PdfInfo,
+  options: DrawOptions = {},
+  geometry: PageGeometry = A4_GOST,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const used: Array<UsedFace | undefined> = [];
+  const usedFace = (index: number): UsedFace => {
+    let u = used[index];
+    if (!u) {
+      u = new UsedFace(fonts.face(index));
+      used[index] = u;
+    }
+    return u;
+  };
+  const H = geometry.height;
+  const encoder = new TextEncoder();
+  const contents: PDFRef[] = [];
+
+  for (const page of pages) {
+    const graphics: string[] = [];
+    const text: string[] = ['BT'];
+    // Text positions: relative moves (Td) from the start of the previous run, shorter than a matrix per run.
+    let lineX = 0;
+    let lineY = 0;
+    let currentFont = -1;
+    let currentSize = -1;
+    let lineWidth = -1;
+    const setWidth = (w: number) => {
+      if (w !== lineWidth) {
+        graphics.push(`${num(w)} w`);
+        lineWidth = w;
+      }
+    };
+    for (const box of page.boxes) {
+      if (box.t === 'line') {
+        setWidth(box.w);
+        graphics.push(`${num(box.x1)} ${num(H - box.y1)} m ${num(box.x2)} ${num(H - box.y2)} l S`);
+        continue;
+      }
+      if (box.t === 'rect') {
+        graphics.push(
+          `${num(box.gray)} g ${num(box.x)} ${num(H - box.y - box.h)} ${num(box.w)} ${num(box.h)} re f 0 g`,
+        );
+        continue;
+      }
+      // Text: runs of one face each.
+      const primary = box.style & 3;
+      let x = box.x;
+      const y = H - box.y;
+      let runFace = -1;
+      let hex = '';
+      let runStartX = x;
+      const flush = () => {
+        if (!hex) return;
+        if (runFace !== currentFont || box.size !== currentSize) {
+          text.push(`/F${runFace} ${num(box.size)} Tf`);
+          currentFont = runFace;
+          currentSize = box.size;
+        }
+        text.push(`${num(runStartX - lineX)} ${num(y - lineY)} Td <${hex}> Tj`);
+        lineX = runStartX;
+        lineY = y;
+        hex = '';
+      };
+      const s = box.text;
+      const main = usedFace(primary);
+      const mainGlyphs = main.font.bmpGlyph;
+      const mainScale = box.size / main.font.unitsPerEm;
+      const mainAdvance = main.font.advance;
+      for (let i = 0; i < s.length; i++) {
+        let cp = s.charCodeAt(i);
+        let gid = mainGlyphs[cp]!;
+        if (gid !== 0) {
+          // The common case: a BMP character of the style's own face.
+          if (runFace !== primary) {
+            flush();
+            runFace = primary;
+            runStartX = x;
+          }
+          const id = main.newId[gid]!;
+          hex += id !== -1 ? main.hex[id]! : main.code(gid, s[i]!);
+          x += mainAdvance[gid]! * mainScale;
+          continue;
+        }
+        let ch = s[i]!;
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+          cp = s.codePointAt(i)!;
+          ch = String.fromCodePoint(cp);
+          i += 1;
+        }
+        let faceIndex = fonts.faceFor(cp, box.style);
+        if (faceIndex === -1) faceIndex = primary;
+        const face = usedFace(faceIndex);
+        gid = glyphOf(face.font, cp);
+        if (faceIndex !== runFace) {
+          flush();
+          runFace = faceIndex;
+          runStartX = x;
+        }
+        hex += face.code(gid, ch);
+        x += (face.font.advance[gid]! / face.font.unitsPerEm) * box.size;
+      }
+      flush();
+      if (box.style & STYLE_UNDERLINE) {
+        const f = usedFace(primary).font;
+        const uy = box.y - (f.underlinePosition / f.unitsPerEm) * box.size;
+        setWidth(Math.max(0.4, (f.underlineThickness / f.unitsPerEm) * box.size));
+        graphics.push(`${num(box.x)} ${num(H - uy)} m ${num(box.x + box.w)} ${num(H - uy)} l S`);
+      }
+    }
+    text.push('ET');
+    const content = `${graphics.join('\n')}\n${text.join('\n')}`;
+    contents.push(stream(doc, encoder.encode(content)));
+  }
+
+  const ctx = doc.context;
+  const fontDict = ctx.obj({});
+  used.forEach((face, index) => {
+    if (face)
+      fontDict.set(
+        PDFName.of(`F${index}`),
+        embedFace(doc, face, index, index < 4, options.subset ?? subsetTrueType),
+      );
+  });
+  const resources = ctx.register(ctx.obj({ Font: fontDict, ProcSet: ['PDF', 'Text'] }));
+  for (const content of contents) {
+    const page = doc.addPage([geometry.width, geometry.height]);
+    page.node.set(PDFName.of('Contents'), content);
+    page.node.set(PDFName.of('Resources'), resources);
+  }
+
+  doc.setTitle(info.title, { showInWindowTitleBar: true });
+  doc.setAuthor(info.author);
+  doc.setSubject(info.subject);
+  if (info.keywords?.length) doc.setKeywords(info.keywords);
+  doc.setLanguage(info.language ?? 'ru');
+  doc.setCreator('cpd-forms');
+  doc.setProducer('cpd-forms (pdf-lib)');
+  doc.setCreationDate(info.created);
+  doc.setModificationDate(info.created);
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}

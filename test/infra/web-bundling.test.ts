@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { onlyResource } from './support';
+
+/**
+ * The web pages in a Lambda bundle: the pages' script is built next to the handler at bundling (assets/web/app.js)
+ * and the stylesheet comes with the templates, so GET /assets/{file} answers without the repository or esbuild.
+ */
+const invoke = (file: string) => `
+const { handler } = await import('./index.mjs');
+const event = {
+  version: '2.0',
+  routeKey: 'GET /assets/{file}',
+  rawPath: '/assets/${file}',
+  rawQueryString: '',
+  headers: { host: 'api.example' },
+  pathParameters: { file: '${file}' },
+  requestContext: {
+    http: { method: 'GET', path: '/assets/${file}', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+    requestId: 'web-bundling-test',
+    routeKey: 'GET /assets/{file}',
+    stage: '$default',
+    timeEpoch: Date.now(),
+  },
+  isBase64Encoded: false,
+};
+const context = { awsRequestId: 'web-bundling-test', functionName: 'assets', getRemainingTimeInMillis: () => 10000 };
+process.stdout.write(JSON.stringify(await handler(event, context)));
+`;
+
+describe('bundling of the web assets handler', () => {
+  it('carries the built pages script and the stylesheet, and serves both in a Lambda-like environment', () => {
+    const built = buildApp('smolensk', {
+      manifest: {
+        httpRoutes: [{ method: 'GET', path: '/assets/{file}', handler: 'web/assets' }],
+        scheduledWorkers: [],
+      },
+    });
+    const assembly = built.app.synth();
+    const fn = onlyResource(Template.fromStack(built.stateless), 'AWS::Lambda::Function').Properties!;
+    const assetHash = String((fn.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    const bundleDir = path.join(assembly.directory, `asset.${assetHash}`);
+    expect(existsSync(path.join(bundleDir, 'assets/web/app.js'))).toBe(true);
+    expect(existsSync(path.join(bundleDir, 'assets/templates/web/app.css'))).toBe(true);
+
+    for (const [file, type] of [
+      ['app.js', 'text/javascript'],
+      ['app.css', 'text/css'],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', invoke(file)], {
+        cwd: bundleDir,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          INSTANCE_ID: 'smolensk',
+          TABLE_NAME: 'records',
+          BUCKET_NAME: 'documents',
+          AWS_REGION: 'eu-central-1',
+          USER_POOL_ID: 'eu-central-1_example',
+          USER_POOL_CLIENT_ID: 'example',
+          POWERTOOLS_SERVICE_NAME: 'cpd-forms',
+        },
+      });
+      expect(run.stderr).not.toMatch(/Error/);
+      const response = JSON.parse(run.stdout) as {
+        statusCode: number;
+        headers: Record<string, string>;
+        body: string;
+        isBase64Encoded?: boolean;
+      };
+      expect(response.statusCode, file).toBe(200);
+      expect(response.headers['content-type']).toContain(type);
+      const body = Buffer.from(response.body, response.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+      // The script carries the kinds' schemas (their Russian messages) for validation in the browser.
+      const marker = file === 'app.js' ? 'Без согласия на обработку персональных данных' : '.error-summary';
+      expect(body.includes(marker), `${file} carries "${marker}"`).toBe(true);
+    }
+  });
+});
