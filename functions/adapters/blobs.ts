@@ -87,20 +87,21 @@ export async function listBlobKeys(prefix: string): Promise<string[]> {
 }
 
 /**
- * A GET URL valid for `expiresInSeconds` (at most 15 minutes). `downloadName` becomes the file name the
- * browser saves (RFC 6266 with UTF-8, so Cyrillic names survive).
+ * A GET URL valid for `expiresInSeconds` (at most 15 minutes). `contentDisposition` is the header the download
+ * gets (built by functions/documents/file-names.ts: the Russian name with its ASCII fallback).
  */
 export async function presignGet(
   key: string,
-  options: { expiresInSeconds?: number; downloadName?: string } = {},
+  options: { expiresInSeconds?: number; contentDisposition?: string } = {},
 ): Promise<string> {
   const expiresIn = Math.min(options.expiresInSeconds ?? MAX_PRESIGN_SECONDS, MAX_PRESIGN_SECONDS);
-  const disposition = options.downloadName
-    ? `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`
-    : undefined;
   return getSignedUrl(
     client(),
-    new GetObjectCommand({ Bucket: Bucket(), Key: key, ResponseContentDisposition: disposition }),
+    new GetObjectCommand({
+      Bucket: Bucket(),
+      Key: key,
+      ResponseContentDisposition: options.contentDisposition,
+    }),
     { expiresIn },
   );
 }

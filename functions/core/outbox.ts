@@ -6,6 +6,7 @@ import * as mail from '../adapters/mail';
 import { ConditionFailedError, TransactionRefusedError } from '../adapters/storage-errors';
 import * as table from '../adapters/table';
 import { config } from '../config';
+import { pdfFileName } from '../documents/file-names';
 import { renderMail } from '../documents/mail-render';
 import { renderDocument, templateContext } from '../documents/render';
 import { logger } from '../logger';
@@ -470,7 +471,7 @@ class ItemRun {
     }
     const bytes = this.pdfs.get(name) ?? (await getBlob(ref.key))?.body;
     if (!bytes) throw new Error(`Document object missing: ${ref.key}`);
-    return { filename: `${ref.fileName}.pdf`, content: bytes, contentType: 'application/pdf' };
+    return { filename: pdfFileName(ref.fileName), content: bytes, contentType: 'application/pdf' };
   }
 
   private async sendOne(index: number, plan: MailPlan): Promise<void> {

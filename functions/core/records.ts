@@ -3,6 +3,7 @@ import { presignGet } from '../adapters/blobs';
 import { now as clockNow } from '../adapters/clock';
 import * as table from '../adapters/table';
 import { InvalidCursorError } from '../adapters/table';
+import { contentDisposition } from '../documents/file-names';
 import { assertCanSee, staffRolesFor } from './access';
 import type { Caller } from './caller';
 import { kindOrNotFound, loadRecord } from './engine';
@@ -48,7 +49,7 @@ export async function documentUrl(id: string, docId: string, caller: Caller): Pr
   const { record } = await visibleRecord(id, caller);
   const doc = record.documents.find((d) => d.id === docId);
   if (!doc || !canReadDocument(caller, doc)) throw new AppError('not-found', 'Документ не найден');
-  return presignGet(doc.key, { downloadName: `${doc.fileName}.pdf` });
+  return presignGet(doc.key, { contentDisposition: contentDisposition(doc.fileName) });
 }
 
 export interface QueueQuery {

@@ -4,6 +4,7 @@ import { getBlob, MAX_PRESIGN_SECONDS, presignGet, putBlob } from '../../functio
 import { composeMime, sendMail } from '../../functions/adapters/mail';
 import { ConditionFailedError, TransactionRefusedError } from '../../functions/adapters/storage-errors';
 import { get, put, putNew, query, queryAll, transactWrite, update } from '../../functions/adapters/table';
+import { contentDisposition } from '../../functions/documents/file-names';
 import { samplePdf } from '../support/pdf';
 import { api, useStack } from '../support/stack';
 
@@ -75,15 +76,15 @@ describe('blob adapter against s3rver', () => {
 
     const url = await presignGet(key, {
       expiresInSeconds: 3600,
-      downloadName: 'Приглашение на диагностику.pdf',
+      contentDisposition: contentDisposition('Приглашение на диагностику'),
     });
     expect(Number(new URL(url).searchParams.get('X-Amz-Expires'))).toBe(MAX_PRESIGN_SECONDS);
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(pdf))).toBe(true);
-    expect(decodeURIComponent(response.headers.get('content-disposition') ?? '')).toContain(
-      'Приглашение на диагностику.pdf',
-    );
+    const disposition = response.headers.get('content-disposition') ?? '';
+    expect(decodeURIComponent(disposition)).toContain("filename*=UTF-8''Приглашение на диагностику.pdf");
+    expect(disposition).toContain('filename="Priglashenie na diagnostiku.pdf"');
     expect(await getBlob(`documents/${randomUUID()}/none.pdf`)).toBeUndefined();
   });
 });
