@@ -5,10 +5,10 @@ import * as table from '../adapters/table';
 import { config } from '../config';
 import { logger } from '../logger';
 import { calendarOf, momentOf, nextNoticeMoment, noticeMomentOf } from './calendar';
-import { applySystemAction, purgeMoment, stateOf } from './engine';
+import { applySystemAction, purgeMoment, stateOf, updateExpression } from './engine';
 import type { InstanceSettings } from './instance-settings';
 import type { StageDefinition } from './kind';
-import { keys, type OutboxItem, type StoredRecord } from './model';
+import { keys, newOutboxItem, type OutboxItem, type StoredRecord } from './model';
 import { purgeRecord } from './retention';
 
 /**
@@ -110,41 +110,8 @@ export function reminderItemId(
 }
 
 function reminderItem(record: StoredRecord, to: 'responsible' | 'supervisor', now: Date): OutboxItem {
-  const id = reminderItemId(record, to);
-  const at = now.toISOString();
-  return {
-    ...keys.outbox(id),
-    type: 'outbox',
-    id,
-    recordId: record.id,
-    kind: record.kind,
-    effect: { type: 'reminder', stage: record.stage, to, version: record.version },
-    createdAt: at,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    outboxPk: keys.outboxPending,
-    outboxSk: `${at}#${id}`,
-  };
-}
-
-/** SET/REMOVE for a record update with every attribute name behind a placeholder. */
-function recordUpdate(set: Record<string, unknown>, remove: string[]): table.Expression {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(set).map(([attr, value], i) => {
-    names[`#s${i}`] = attr;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  const removes = remove.map((attr, i) => {
-    names[`#r${i}`] = attr;
-    return `#r${i}`;
-  });
-  const parts: string[] = [];
-  if (sets.length) parts.push(`SET ${sets.join(', ')}`);
-  if (removes.length) parts.push(`REMOVE ${removes.join(', ')}`);
-  return { expression: parts.join(' '), names, values: sets.length ? values : undefined };
+  const effect = { type: 'reminder' as const, stage: record.stage, to, version: record.version };
+  return newOutboxItem(record, effect, now, reminderItemId(record, to));
 }
 
 /** The record is still as we read it: same version and stage, and the mark we are about to set is absent. */
@@ -189,26 +156,12 @@ async function queueNotice(
   const sent = [...(record.noticesSent ?? []), key];
   const next = nextCheck(stage, { ...record, noticesSent: sent }, timedAt, settings);
   const index = dueIndex(record, next);
-  const id = noticeItemId(record, key);
-  const at = now.toISOString();
-  const item: OutboxItem = {
-    ...keys.outbox(id),
-    type: 'outbox',
-    id,
-    recordId: record.id,
-    kind: record.kind,
-    effect: { type: 'notice', stage: record.stage, key, version: record.version },
-    createdAt: at,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    outboxPk: keys.outboxPending,
-    outboxSk: `${at}#${id}`,
-  };
+  const effect = { type: 'notice' as const, stage: record.stage, key, version: record.version };
+  const item = newOutboxItem(record, effect, now, noticeItemId(record, key));
   return transact([
     {
       update: keys.record(record.id),
-      set: recordUpdate({ noticesSent: sent, ...index.set }, index.remove),
+      set: updateExpression({ noticesSent: sent, ...index.set }, index.remove),
       condition: unchanged(record),
     },
     { put: item as unknown as table.Item, condition: { expression: 'attribute_not_exists(pk)' } },
@@ -241,7 +194,7 @@ async function markAndQueue(
   return transact([
     {
       update: keys.record(record.id),
-      set: recordUpdate({ [mark]: at, ...index.set }, index.remove),
+      set: updateExpression({ [mark]: at, ...index.set }, index.remove),
       condition: unchanged(record, mark),
     },
     {
@@ -326,7 +279,7 @@ export async function checkRecord(record: StoredRecord, now: Date = clockNow()):
   const moved = await transact([
     {
       update: keys.record(record.id),
-      set: recordUpdate(index.set, index.remove),
+      set: updateExpression(index.set, index.remove),
       condition: unchanged(record),
     },
   ]);

@@ -25,6 +25,7 @@ import {
   type ChildSummary,
   type HistoryEvent,
   keys,
+  newOutboxItem,
   type OutboxEffect,
   type OutboxItem,
   type StoredRecord,
@@ -193,22 +194,7 @@ function hasEffects(effects: StageEffects<unknown> | undefined): boolean {
 }
 
 function outboxItem(recordId: string, kind: string, effect: OutboxEffect, now: Date): OutboxItem {
-  const id = randomUUID();
-  const at = now.toISOString();
-  return {
-    ...keys.outbox(id),
-    type: 'outbox',
-    id,
-    recordId,
-    kind,
-    effect,
-    createdAt: at,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    outboxPk: keys.outboxPending,
-    outboxSk: `${at}#${id}`,
-  };
+  return newOutboxItem({ id: recordId, kind }, effect, now);
 }
 
 function historyItem(

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordState } from './kind';
+
 /**
  * The items of the one table and their keys. Everything of a record lives in its partition `REC#<id>`:
  * the record itself, its history events, and summaries of its children. Outbox items, party links, counters
@@ -21,22 +24,12 @@ export interface DocumentRef {
   owner?: string;
 }
 
-export interface StoredRecord {
+/** A record as stored: what declarations see (RecordState) plus documents, workflow marks and index keys. */
+export interface StoredRecord extends RecordState<unknown> {
   pk: string;
   sk: 'REC';
   type: 'record';
-  id: string;
-  kind: string;
-  number?: string;
-  stage: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  enteredAt: string;
-  dueAt?: string;
-  parentId?: string;
   childKey?: string;
-  payload: unknown;
   documents: DocumentRef[];
   /** Set when an outbox item for this record was parked after its last attempt; shown to staff. */
   deliveryFailed?: boolean;
@@ -154,3 +147,30 @@ export const keys = {
   outboxPending: 'PENDING',
   assigneePk: (email: string) => `ASSIGNEE#${email}`,
 };
+
+/**
+ * A pending outbox item, due now. `id` is random by default; deterministic ids (a reminder per record version,
+ * a notice per stage entry) make a second writer collide on the key.
+ */
+export function newOutboxItem(
+  record: { id: string; kind: string },
+  effect: OutboxEffect,
+  now: Date,
+  id: string = randomUUID(),
+): OutboxItem {
+  const at = now.toISOString();
+  return {
+    ...keys.outbox(id),
+    type: 'outbox',
+    id,
+    recordId: record.id,
+    kind: record.kind,
+    effect,
+    createdAt: at,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    outboxPk: keys.outboxPending,
+    outboxSk: `${at}#${id}`,
+  };
+}
