@@ -1,22 +1,8 @@
 import type { RuleViolation } from '../../functions/core/kind';
+import { MONTHS_GENITIVE } from '../../functions/core/ru-text';
 import type { InternshipApplicationForm, Passport } from './schema';
 
 /** Pure rules of Appendix 4 (seed 004), apart from the declaration so they are tested alone. */
-
-const MONTHS_GENITIVE = [
-  'января',
-  'февраля',
-  'марта',
-  'апреля',
-  'мая',
-  'июня',
-  'июля',
-  'августа',
-  'сентября',
-  'октября',
-  'ноября',
-  'декабря',
-];
 
 /** "1 сентября" from "09-01". */
 export function monthDayText(monthDay: string): string {

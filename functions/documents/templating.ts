@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { MONTHS_GENITIVE } from '../core/ru-text';
 import { localDate } from '../core/working-days';
 import { listTemplates, readTemplate } from './assets';
 import type { Locate } from './markup';
@@ -27,21 +28,6 @@ import type { Locate } from './markup';
  *   (eq a b) (ne a b) (and a b) (or a b) (not a) (gt a b) (lt a b)   for {{#if}}
  * The root context must carry `settings` (instance settings; its time zone for instants) and `enums`.
  */
-
-const MONTHS_GENITIVE = [
-  'января',
-  'февраля',
-  'марта',
-  'апреля',
-  'мая',
-  'июня',
-  'июля',
-  'августа',
-  'сентября',
-  'октября',
-  'ноября',
-  'декабря',
-];
 
 export interface PersonName {
   lastName: string;
