@@ -27,6 +27,8 @@ const RuntimeEnvSchema = z.object({
   /** Cognito user pool that issues staff tokens in AWS. */
   USER_POOL_ID: z.string().min(1).optional(),
   USER_POOL_CLIENT_ID: z.string().min(1).optional(),
+  /** The pool's hosted sign-in for the staff workspace (authorization code flow), when the instance has one. */
+  USER_POOL_SIGN_IN_URL: z.url().optional(),
   /** Local mode: the embedded default. Enables the dev endpoints, the local token issuer and a shiftable clock. */
   LOCAL_MODE: flag,
   LOCAL_DATA_DIR: z.string().min(1).optional(),
@@ -44,7 +46,7 @@ export interface Config {
   sesConfigurationSet?: string;
   /** Credentials only in local mode (the emulators accept these); in AWS the SDK's default chain applies. */
   localCredentials?: { accessKeyId: string; secretAccessKey: string };
-  cognito?: { userPoolId: string; clientId: string };
+  cognito?: { userPoolId: string; clientId: string; signInUrl?: string };
   local?: { dataDir: string; issuer: string };
 }
 
@@ -80,7 +82,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     localCredentials: e.LOCAL_MODE ? { ...LOCAL_CREDENTIALS } : undefined,
     cognito:
       e.USER_POOL_ID && e.USER_POOL_CLIENT_ID
-        ? { userPoolId: e.USER_POOL_ID, clientId: e.USER_POOL_CLIENT_ID }
+        ? {
+            userPoolId: e.USER_POOL_ID,
+            clientId: e.USER_POOL_CLIENT_ID,
+            ...(e.USER_POOL_SIGN_IN_URL ? { signInUrl: e.USER_POOL_SIGN_IN_URL.replace(/\/$/, '') } : {}),
+          }
         : undefined,
     local: e.LOCAL_MODE ? { dataDir: e.LOCAL_DATA_DIR!, issuer: e.LOCAL_ISSUER! } : undefined,
   };

@@ -48,6 +48,7 @@ export const httpRoutes: HttpRoute[] = [
   { method: 'GET', path: '/staff/sign-in', handler: 'web/staff' },
   { method: 'POST', path: '/staff/sign-in', handler: 'web/staff' },
   { method: 'POST', path: '/staff/sign-out', handler: 'web/staff' },
+  { method: 'GET', path: '/staff/callback', handler: 'web/staff' },
   { method: 'GET', path: '/staff/records/{id}', handler: 'web/staff' },
   { method: 'POST', path: '/staff/records/{id}/actions/{action}', handler: 'web/staff' },
   { method: 'GET', path: '/staff/forms/{kind}', handler: 'web/staff' },

@@ -351,6 +351,9 @@ export const route = defineKind<P>({
       from: ['review', 'active'],
       by: [teacher, head, curatorLink, curatorStaff],
       input: ProposeCorrectionSchema,
+      // A correction names the card's редакция it was made against (not the record version, which every
+      // mark and signature advances); the page fills it in from the card it shows.
+      form: (r) => ({ defaults: { baseVersion: revisionOf(r.payload) } }),
       guards: [
         (ctx) => correctionWindowClosed(ctx),
         ({ record, input }) => versionConflict(input.baseVersion, record.payload),

@@ -72,3 +72,44 @@ export async function verifyStaffToken(token: string): Promise<StaffIdentity> {
   }
   return { sub: claims.sub, email: claims.email.toLowerCase(), roles };
 }
+
+/** How long the pool's token endpoint may take before the sign-in gives up (the page says to try again). */
+const TOKEN_ENDPOINT_TIMEOUT_MS = 8000;
+
+/**
+ * The staff workspace's sign-in through the pool's hosted pages (authorization code with PKCE): the code the pool
+ * returned is exchanged at its token endpoint for the identity token, which is then verified like any other.
+ */
+export async function exchangeSignInCode(input: {
+  code: string;
+  verifier: string;
+  redirectUri: string;
+}): Promise<string> {
+  const cognito = config().cognito;
+  if (!cognito?.signInUrl) throw new AppError('not-found', 'Вход через учётную запись региона не настроен');
+  let response: Response;
+  try {
+    response = await fetch(`${cognito.signInUrl}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: cognito.clientId,
+        code: input.code,
+        redirect_uri: input.redirectUri,
+        code_verifier: input.verifier,
+      }).toString(),
+      signal: AbortSignal.timeout(TOKEN_ENDPOINT_TIMEOUT_MS),
+    });
+  } catch {
+    throw new AppError('unauthenticated', 'Сервис входа не ответил. Попробуйте войти ещё раз');
+  }
+  const body = (await response.json().catch(() => ({}))) as { id_token?: unknown };
+  if (!response.ok || typeof body.id_token !== 'string') {
+    throw new AppError(
+      'unauthenticated',
+      'Вход не удался: код входа недействителен или устарел. Войдите заново',
+    );
+  }
+  return body.id_token;
+}

@@ -101,8 +101,11 @@ export function formValue(node: FieldNode, raw: Raw): unknown {
     }
     case 'const':
       return node.value;
-    case 'hidden':
-      return text(raw) || undefined;
+    case 'hidden': {
+      const value = text(raw);
+      if (!value) return undefined;
+      return node.numeric && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    }
     case 'input': {
       const value = text(raw);
       if (value.trim() === '') return node.required ? '' : undefined;

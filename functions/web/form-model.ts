@@ -1,4 +1,4 @@
-import { commonLabels, rowLabels } from '../../forms/common/labels';
+import { commonLabels, commonOptionLabels, rowLabels } from '../../forms/common/labels';
 import * as commonTypes from '../../forms/common/types';
 import type { FormPresentation, KindDefinition } from '../core/kind';
 import { z } from '../core/zod-ru';
@@ -43,7 +43,7 @@ export type InputNode = Base & {
 };
 export type ConstNode = Base & { type: 'const'; value: string };
 /** Sent as it was rendered, never shown: the edition of a consent text the page displayed. */
-export type HiddenNode = Base & { type: 'hidden'; value: string };
+export type HiddenNode = Base & { type: 'hidden'; value: string; numeric?: boolean };
 export type UnionNode = Base & {
   type: 'union';
   discriminator: string;
@@ -168,7 +168,7 @@ class Builder {
       COMMON_ENUMS.find(same) ??
       Object.values(enums).find(covers) ??
       COMMON_ENUMS.find(covers);
-    return values.map((value) => ({ value, label: found?.[value] ?? value }));
+    return values.map((value) => ({ value, label: found?.[value] ?? commonOptionLabels[value] ?? value }));
   }
 
   private choiceOptions(plainPath: string): Option[] | undefined {
@@ -262,17 +262,24 @@ class Builder {
     return Object.entries(properties).map(([key, child]) => {
       // `<consent>Version` beside a consent checkbox names the edition of the text shown, and a row's `id` is the
       // identity the system gives it (DOMAIN.md, "Rows get identities"): both travel hidden.
+      // `baseVersion` is the version of the record the page showed (a correction made against it).
       const consent = /^(.+)Version$/.exec(key)?.[1];
       const rowId = key === 'id' && pattern.includes('*');
-      if (rowId || (consent && properties[consent] && this.deref(properties[consent]!).const === true)) {
+      const base = key === 'baseVersion' && pattern.length === 0;
+      if (
+        base ||
+        rowId ||
+        (consent && properties[consent] && this.deref(properties[consent]!).const === true)
+      ) {
         const js = this.deref(child);
         return {
           key,
           pattern: [...pattern, key].join('.'),
           label: key,
-          required: false,
+          required: required.has(key),
           type: 'hidden',
           value: typeof js.default === 'string' ? js.default : '',
+          ...(js.type === 'integer' || js.type === 'number' ? { numeric: true } : {}),
         } satisfies HiddenNode;
       }
       return this.build(child, key, [...plain, key], [...pattern, key], required.has(key));

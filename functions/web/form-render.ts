@@ -132,7 +132,8 @@ export class FormRenderer {
   }
 
   private optional(node: FieldNode): SafeHtml {
-    return node.required ? html`` : html`<span class="optional"> (необязательно)</span>`;
+    if (node.required || /необязательно|при наличии/i.test(node.label)) return html``;
+    return html`<span class="optional"> (необязательно)</span>`;
   }
 
   private node(node: FieldNode, path: string[], raw: Raw, template: boolean): SafeHtml {

@@ -15,7 +15,6 @@ import {
   actionFormHtml,
   actionFormOf,
   documentsPending,
-  historyRows,
   PARTY_TITLES,
   payloadHtml,
   timeline,

@@ -13,6 +13,16 @@ export interface ViewVocabulary {
   enums: Record<string, Record<string, string>>;
 }
 
+/** Identities and references between records (`id`, `participantId`): for the system, not for reading. */
+const TECHNICAL = /^(id|\w+Id|key)$/;
+/** Longer texts (a consent's wording) fold away behind their first words. */
+const LONG_TEXT = 300;
+
+function longText(value: string): SafeHtml {
+  const paragraphs = value.split(/\n{2,}/).filter(Boolean);
+  return html`<details class="long-text"><summary>${value.slice(0, 80)}…</summary>${paragraphs.map((p) => html`<p>${p}</p>`)}</details>`;
+}
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -62,10 +72,13 @@ export class PayloadView {
     if (short !== undefined) return html`${short}`;
     const known = new Set(fields.map((f) => f.key));
     const rows = fields
-      .filter((f) => record[f.key] !== undefined && f.type !== 'const' && f.type !== 'hidden')
+      .filter(
+        (f) =>
+          record[f.key] !== undefined && f.type !== 'const' && f.type !== 'hidden' && !TECHNICAL.test(f.key),
+      )
       .map((f) => html`<dt>${f.label}</dt><dd>${this.node(f, record[f.key], [...plain, f.key])}</dd>`);
     const extra = Object.entries(record)
-      .filter(([k, v]) => !known.has(k) && v !== undefined)
+      .filter(([k, v]) => !known.has(k) && v !== undefined && !TECHNICAL.test(k))
       .map(([k, v]) => html`<dt>${this.labelOf([...plain, k])}</dt><dd>${this.any(v, [...plain, k])}</dd>`);
     return html`<dl class="payload">${rows}${extra}</dl>`;
   }
@@ -82,6 +95,12 @@ export class PayloadView {
       }
       case 'list':
         if (!Array.isArray(value) || value.length === 0) return html`—`;
+        if (
+          node.item.type === 'input' &&
+          value.every((v) => typeof v !== 'object' && String(v).length <= 60)
+        ) {
+          return html`${value.map((v) => scalar(v, this.timeZone)).join(', ')}`;
+        }
         return html`<ol>${value.map((item) => html`<li>${this.node(node.item, item, plain)}</li>`)}</ol>`;
       case 'multi':
         if (!Array.isArray(value)) return this.any(value, plain);
@@ -89,6 +108,7 @@ export class PayloadView {
       case 'enum':
         return html`${node.options.find((o) => o.value === value)?.label ?? scalar(value, this.timeZone)}`;
       default:
+        if (typeof value === 'string' && value.length > LONG_TEXT) return longText(value);
         return html`${scalar(value, this.timeZone)}`;
     }
   }
@@ -112,7 +132,7 @@ export class PayloadView {
       const short = commonShape(value as Record<string, unknown>, this.timeZone);
       if (short !== undefined) return html`${short}`;
       return html`<dl class="payload">${Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
+        .filter(([k, v]) => v !== undefined && !TECHNICAL.test(k))
         .map(
           ([k, v]) => html`<dt>${this.labelOf([...plain, k])}</dt><dd>${this.any(v, [...plain, k])}</dd>`,
         )}</dl>`;
@@ -121,6 +141,7 @@ export class PayloadView {
       const key = plain[plain.length - 1] ?? '';
       const named = this.vocab.enums[key]?.[value];
       if (named) return html`${named}`;
+      if (value.length > LONG_TEXT) return longText(value);
     }
     return html`${scalar(value, this.timeZone)}`;
   }

@@ -120,7 +120,16 @@ function inferredChoices(
     const path = [...plain, node.key].filter(Boolean);
     if (node.type === 'object') for (const f of node.fields) visit(f, path);
     else if (node.type === 'list') visit({ ...node.item, key: '' }, path);
-    else if (node.type === 'input' && node.input === 'text') {
+    else if (node.type === 'multi') {
+      // An answer chooses among what the record offers: the blocks a teacher is asked to consent to.
+      const offered = lists.get(node.key);
+      if (offered?.length && offered.every((v) => node.options.some((o) => o.value === v))) {
+        const labels = Object.fromEntries(node.options.map((o) => [o.value, o.label]));
+        choices[path.join('.')] = [
+          { options: Object.fromEntries((offered as string[]).map((v) => [v, labels[v]!])) },
+        ];
+      }
+    } else if (node.type === 'input' && node.input === 'text') {
       const row = /^(\w+)Id$/.exec(node.key)?.[1];
       const rows = row ? (lists.get(`${row}s`) ?? lists.get(`${row.replace(/y$/, '')}ies`)) : undefined;
       if (rows?.every((r) => r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string')) {
@@ -163,7 +172,18 @@ export function actionFormOf(kind: KindDefinition<unknown>, state: RecordState<u
   const inferred = inferredChoices(kind, actionForm(kind, actionName, given), state.payload);
   const shown: FormPresentation = { ...given, choices: { ...inferred, ...given.choices } };
   if (!Object.keys(shown.choices ?? {}).length) delete shown.choices;
-  return { defaults, shown, model: actionForm(kind, actionName, shown) };
+  const model = actionForm(kind, actionName, shown);
+  // Choices narrowed to what the record offers start ticked: the teacher unticks what they decline.
+  const prefilled: Record<string, unknown> = { ...defaults };
+  if (model.fields.some((f) => f.type === 'hidden' && f.key === 'baseVersion')) {
+    prefilled.baseVersion ??= state.version;
+  }
+  for (const field of model.fields) {
+    if (field.type === 'multi' && inferred[field.key] && prefilled[field.key] === undefined) {
+      prefilled[field.key] = field.options.map((o) => o.value);
+    }
+  }
+  return { defaults: prefilled, shown, model };
 }
 
 /** One action as a form: its fields from the input schema, prefilled where the kind says, and its button. */

@@ -12,6 +12,7 @@ import { z } from '../core/zod-ru';
 import { formatDate } from '../documents/templating';
 import { assertSameOrigin } from '../http/caller';
 import { applyRowOperation, rawFromEntries, readForm } from './form-data';
+import { hostedSignIn, logoutUrl, startHostedSignIn } from './hosted-sign-in';
 import { stateOfView } from './link-landing';
 import { type PageReply, page, redirect } from './pages';
 import {
@@ -73,17 +74,28 @@ const SignInSchema = z.strictObject({
 
 export async function signInPage(
   caller: Caller,
-  state: { email?: string; roles?: string[]; errors?: Record<string, string>; notice?: string } = {},
+  state: {
+    email?: string;
+    roles?: string[];
+    errors?: Record<string, string>;
+    notice?: string;
+    /** Go to the hosted sign-in pages now (a deployment's sign-in). */
+    start?: boolean;
+  } = {},
   status = 200,
 ): Promise<PageReply> {
   if (caller.type === 'staff' && !state.errors) return redirect('/staff');
   const local = isLocalMode();
+  const hosted = local ? undefined : hostedSignIn();
+  if (hosted && state.start) return startHostedSignIn(hosted);
   const errors = state.errors ?? {};
   return page(
     'staff-sign-in',
     {
       title: Object.keys(errors).length ? 'Ошибка — Вход для сотрудников' : 'Вход для сотрудников',
       local,
+      hosted: Boolean(hosted),
+      logout: hosted && state.notice ? logoutUrl(hosted) : undefined,
       notice: state.notice,
       email: state.email ?? '',
       emailError: errors.email,

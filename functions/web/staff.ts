@@ -1,5 +1,6 @@
 import type { AppError } from '../core/errors';
 import { formPage, submitForm } from './form-pages';
+import { finishHostedSignIn } from './hosted-sign-in';
 import { errorPageOf, pageHandler } from './page-handler';
 import { redirect } from './pages';
 import { clearedSessionCookie } from './request';
@@ -22,7 +23,11 @@ export const handler = pageHandler(
   {
     'GET /staff': ({ caller, query }) => queuePage(caller, query),
     'GET /staff/sign-in': ({ caller, query }) =>
-      signInPage(caller, query.out ? { notice: 'Вы вышли из рабочего места.' } : {}),
+      signInPage(
+        caller,
+        query.out ? { notice: 'Вы вышли из рабочего места.' } : { start: Boolean(query.start) },
+      ),
+    'GET /staff/callback': ({ event, query }) => finishHostedSignIn(event, query),
     'POST /staff/sign-in': ({ caller, event }) => signIn(caller, event),
     'POST /staff/sign-out': async () => signOut(),
     'GET /staff/records/{id}': ({ caller, path, query }) => recordPage(caller, path.id ?? '', query),

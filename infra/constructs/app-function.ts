@@ -253,12 +253,15 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * Sets USER_POOL_ID and USER_POOL_CLIENT_ID for verifying staff tokens (aws-jwt-verify). No IAM grant: the
-   * verifier only fetches the pool's public JWKS.
+   * Sets USER_POOL_ID and USER_POOL_CLIENT_ID for verifying staff tokens (aws-jwt-verify), and USER_POOL_SIGN_IN_URL
+   * when the pool has a hosted sign-in. No IAM grant: the verifier only fetches the pool's public JWKS, and the code
+   * exchange is a public OAuth endpoint.
    */
-  bindUserPool(userPool: cognito.IUserPool, client: cognito.IUserPoolClient): this {
+  bindUserPool(userPool: cognito.IUserPool, client: cognito.IUserPoolClient, signInUrl?: string): this {
     this.function.addEnvironment('USER_POOL_ID', userPool.userPoolId);
     this.function.addEnvironment('USER_POOL_CLIENT_ID', client.userPoolClientId);
+    // The staff workspace sends people to the pool's hosted sign-in and exchanges the code it returns.
+    if (signInUrl) this.function.addEnvironment('USER_POOL_SIGN_IN_URL', signInUrl);
     return this;
   }
 

@@ -32,6 +32,11 @@ export interface StatefulResources {
   readonly staff: {
     readonly userPool: cognito.IUserPool;
     readonly client: cognito.IUserPoolClient;
+    /**
+     * Base URL of the pool's hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`): present when the
+     * instance has a public URL, to which the sign-in returns (`<publicUrl>/staff/callback`).
+     */
+    readonly signInUrl?: string;
   };
 }
 
@@ -192,13 +197,26 @@ export class StatefulStack extends Stack implements StatefulResources {
         precedence,
       });
     });
+    // The staff workspace signs in through the pool's hosted pages (authorization code with PKCE), returning to the
+    // instance's public address; without one the return address is unknown here and OAuth stays off.
+    const publicUrl = settings.publicUrl?.replace(/\/$/, '');
     const client = userPool.addClient('StaffClient', {
       userPoolClientName: 'staff-web',
       // A browser client cannot keep a secret.
       generateSecret: false,
       // USER_PASSWORD_AUTH lets threat protection check passwords against known leaks (SRP hides them from it).
       authFlows: { userSrp: true, userPassword: true },
-      disableOAuth: true,
+      ...(publicUrl
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [`${publicUrl}/staff/callback`],
+              logoutUrls: [`${publicUrl}/staff/sign-in`],
+            },
+            supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+          }
+        : { disableOAuth: true }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
@@ -207,7 +225,14 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
-    return { userPool, client };
+    if (!publicUrl) return { userPool, client };
+    // A Cognito domain prefix is unique per region across all accounts: the account keeps instances apart.
+    const domain = userPool.addDomain('StaffSignIn', {
+      cognitoDomain: { domainPrefix: `cpd-${settings.id}-${this.account}` },
+    });
+    const signInUrl = domain.baseUrl();
+    new CfnOutput(this, 'StaffSignInUrl', { value: signInUrl });
+    return { userPool, client, signInUrl };
   }
 }
 

@@ -141,7 +141,7 @@ export class StatelessStack extends Stack {
       fn.bindBucket(stateful.documentsBucket, 'read');
     }
     if (plan.routes.length > 0) {
-      fn.bindUserPool(stateful.staff.userPool, stateful.staff.client);
+      fn.bindUserPool(stateful.staff.userPool, stateful.staff.client, stateful.staff.signInUrl);
     }
     if (plan.workers.some((worker) => worker.tableStream) && this.deadLetterQueue) {
       fn.consumeTableStream(stateful.table, {

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { analyzeMetafile, build, type Plugin } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ENTRY = join(ROOT, 'functions', 'web', 'client', 'main.ts');
@@ -42,11 +42,37 @@ const serverOnly: Plugin = {
         ? undefined
         : { path: absolute, namespace: 'stub' };
     });
-    // A CommonJS proxy: any named import resolves, and nothing runs until something is called.
+    // A CommonJS proxy: any named import resolves, and nothing runs until something is called. What schemas may
+    // call while parsing (a row id made with crypto.randomUUID) is given its browser equivalent.
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents:
-        'module.exports = new Proxy(function () {}, { get: (t, k) => (k === "__esModule" ? false : t) });',
+      contents: [
+        'const browser = { randomUUID: () => globalThis.crypto.randomUUID() };',
+        'const noop = function () {};',
+        'module.exports = new Proxy(browser, {',
+        '  get: (t, k) => (k === "__esModule" ? false : k in t ? t[k] : noop),',
+        '});',
+      ].join('\n'),
       loader: 'js',
+    }));
+  },
+};
+
+/**
+ * functions/core/zod-ru.ts picks the Russian messages through `z.locales`, which keeps every locale in a bundle;
+ * the browser gets the same configuration with the Russian locale alone.
+ */
+const russianOnly: Plugin = {
+  name: 'russian-only',
+  setup(b) {
+    b.onLoad({ filter: /functions[\\/]core[\\/]zod-ru\.ts$/ }, () => ({
+      contents: [
+        "import { z } from 'zod';",
+        "import ru from 'zod/v4/locales/ru.js';",
+        'z.config(ru());',
+        'export { z };',
+      ].join('\n'),
+      loader: 'ts',
+      resolveDir: join(ROOT, 'functions', 'core'),
     }));
   },
 };
@@ -62,9 +88,12 @@ export async function buildClientScript(): Promise<Uint8Array> {
     minify: true,
     legalComments: 'none',
     charset: 'utf8',
-    plugins: [serverOnly],
+    plugins: [russianOnly, serverOnly],
     logLevel: 'silent',
+    metafile: process.argv.includes('--analyze'),
   });
+  // `client-build.ts <outfile> --analyze` prints what the script is made of.
+  if (result.metafile) process.stderr.write(await analyzeMetafile(result.metafile));
   const output = result.outputFiles[0];
   if (!output) throw new Error('esbuild produced no output for the client script');
   return output.contents;

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../support/fixtures';
 import { useStack } from '../support/stack';
-import { checkPage, isoDay, linkFromMailbox, openSession, runOutbox, signInAsStaff } from './support';
+import { checkPage, closeReplay, isoDay, linkFromMailbox, openSession, runOutbox } from './support';
 
 /**
  * An individual request in a real browser, scripts on: the teacher fills the generated form (a wrong field is
@@ -12,6 +12,8 @@ import { checkPage, isoDay, linkFromMailbox, openSession, runOutbox, signInAsSta
 
 const stack = useStack();
 const SCENARIO = 'individual-request';
+
+afterAll(closeReplay);
 
 describe('individual diagnostics request in the browser', () => {
   it('from the form to the results, across the teacher’s and the operator’s browsers', async () => {
@@ -126,6 +128,20 @@ describe('individual diagnostics request in the browser', () => {
     ]);
     expect(await op.locator('.stage').innerText()).toContain('Результаты направлены');
     await checkPage(op, SCENARIO, '10-record-results-issued');
+
+    // The analytical note from the workspace: the form asks the API for the PDF with the session cookie.
+    await op.getByRole('link', { name: 'Отчёты и реестры' }).click();
+    await op.waitForURL(/\/staff\/reports$/);
+    await checkPage(op, SCENARIO, '10a-reports');
+    const noteForm = op.locator('form[action="/v1/reports/diagnostics"]');
+    const query = new URLSearchParams({
+      format: 'pdf',
+      from: await noteForm.locator('input[name="from"]').inputValue(),
+      to: await noteForm.locator('input[name="to"]').inputValue(),
+    });
+    const note = await op.request.get(`${stack.appUrl}/v1/reports/diagnostics?${query}`);
+    expect(note.status()).toBe(200);
+    expect(note.headers()['content-type']).toContain('pdf');
     await operator.close();
 
     // The teacher opens the results by the link in the results mail.
@@ -169,7 +185,7 @@ describe('individual diagnostics request in the browser', () => {
     );
     // autofocus: the first wrong field has the focus without any script.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-participant-person-firstName');
-    await checkPage(page, SCENARIO, 'no-script-errors');
+    await checkPage(page, SCENARIO, 'no-script-errors', { scriptsOff: true });
     await session.close();
   });
 

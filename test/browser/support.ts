@@ -66,11 +66,45 @@ export async function openSession(
   };
 }
 
+let replay: Session | undefined;
+
+/**
+ * A page of a session with scripts off cannot run axe; its markup is checked in a session with scripts on, served
+ * at the same address (so the stylesheet and contrast are the same) with the page's own script removed.
+ */
+async function replayed(page: Page): Promise<Page> {
+  replay ??= await openSession();
+  const url = page.url();
+  const markup = (await page.content()).replace(/<script[^>]*><\/script>/g, '');
+  await replay.page.route(url, (route) =>
+    route.fulfill({ body: markup, contentType: 'text/html; charset=utf-8' }),
+  );
+  await replay.page.goto(url);
+  await replay.page.unroute(url);
+  return replay.page;
+}
+
 /** Screenshot (a test artifact) and axe-core: no serious or critical violation on the page as it is now. */
-export async function checkPage(page: Page, scenario: string, step: string): Promise<void> {
+export async function checkPage(
+  page: Page,
+  scenario: string,
+  step: string,
+  options: { scriptsOff?: boolean } = {},
+): Promise<void> {
   const dir = join(ARTIFACTS, scenario);
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${step}.png`), fullPage: true });
+  const target = options.scriptsOff ? await replayed(page) : page;
+  await runAxe(target, `${scenario}/${step}`);
+}
+
+/** Closes the helper session of `checkPage` (afterAll of files that check pages with scripts off). */
+export async function closeReplay(): Promise<void> {
+  await replay?.close();
+  replay = undefined;
+}
+
+async function runAxe(page: Page, name: string): Promise<void> {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not stop it.
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!hasAxe) await page.evaluate(AXE_SOURCE);
@@ -82,7 +116,7 @@ export async function checkPage(page: Page, scenario: string, step: string): Pro
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
-  expect(violations, `axe on ${scenario}/${step}`).toEqual([]);
+  expect(violations, `axe on ${name}`).toEqual([]);
 }
 
 interface AxeResults {

@@ -202,8 +202,11 @@ describe('submission forms generated from the kinds', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/css/);
     expect(res.headers.get('cache-control')).toContain('immutable');
-    const js = await fetch(`${stack.appUrl}/assets/app.js`);
+    const js = await fetch(`${stack.appUrl}/assets/app.js`, { headers: { 'accept-encoding': 'gzip' } });
     expect(js.status).toBe(200);
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    // The kinds' schemas are in it, with their Russian messages, for checking forms in the browser.
+    expect(await js.text()).toContain('Без согласия на обработку персональных данных');
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toBe('no-cache');
     expect((await fetch(`${stack.appUrl}/assets/secrets.txt`)).status).toBe(404);

@@ -10,7 +10,13 @@ import {
   rawOf,
   readForm,
 } from '../../functions/web/form-data';
-import { creationForm, type FieldNode, formModel, type ObjectNode } from '../../functions/web/form-model';
+import {
+  actionForm,
+  creationForm,
+  type FieldNode,
+  formModel,
+  type ObjectNode,
+} from '../../functions/web/form-model';
 import { FormRenderer, placeIssues } from '../../functions/web/form-render';
 import { escapeHtml, html } from '../../functions/web/html';
 
@@ -61,6 +67,27 @@ describe('form models from the kinds', () => {
           for (const o of leaf.options)
             expect(o.label, `${kind.kind}: ${leaf.pattern}=${o.value}`).toMatch(/[А-Яа-яЁё]/);
         }
+      }
+    }
+  });
+
+  it('labels in Russian every field of every action a person takes, and renders each action form', () => {
+    for (const kind of kinds) {
+      for (const [name, action] of Object.entries(kind.actions)) {
+        if (action.by.every((who) => who === 'system')) continue;
+        const model = actionForm(kind, name);
+        for (const leaf of leaves(model)) {
+          if (leaf.type === 'hidden' || leaf.type === 'const') continue;
+          expect(leaf.label, `${kind.kind}.${name}: ${leaf.pattern}`).toMatch(/[А-Яа-яЁё]/);
+          const options = leaf.type === 'union' ? leaf.variants : leaf.type === 'enum' ? leaf.options : [];
+          for (const o of options)
+            expect(o.label, `${kind.kind}.${name}: ${leaf.pattern}=${o.value}`).toMatch(/[А-Яа-яЁё]/);
+        }
+        const out = render(model).html;
+        const ids = [
+          ...out.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g),
+        ].map((m) => m[1]!);
+        for (const id of ids) expect(out, `${kind.kind}.${name}: label for ${id}`).toContain(`for="${id}"`);
       }
     }
   });
