@@ -6,29 +6,20 @@ import {
   defineKind,
   type RecordState,
 } from '../../functions/core/kind';
-import {
-  conductedNotInFuture,
-  dateNotInPast,
-  resultBlocksRule,
-  resultsWorkingDays,
-} from '../common/diagnostics';
+import { operatorActions, resultBlocksRule, resultsWorkingDays } from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT } from '../common/personal-data';
 import { TeacherBlock } from '../common/types';
 import type { ConsentForm, ConsentPayload } from '../consent/schema';
 import {
-  AgreeSchema,
   type CollectiveRequestPayload,
   CollectiveRequestSchema,
-  ConductSchema,
   type ConsentOutcome,
   enums,
   FinalizeSchema,
   IssueParticipantResultsSchema,
   labels,
   RecordConsentSchema,
-  RejectSchema,
-  RescheduleSchema,
   type StoredParticipantRow,
   WithdrawSchema,
 } from './schema';
@@ -300,62 +291,7 @@ export const collectiveDiagnosticsRequest = defineKind<P>({
       apply: ({ record, input }) => ({ ...record.payload, withdrawal: input }),
       comment: ({ input }) => input.reason,
     }),
-    agree: defineAction<P, typeof AgreeSchema._zod.output>({
-      title: 'Согласовать дату и место',
-      from: ['submitted'],
-      by: [operator],
-      input: AgreeSchema,
-      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
-      to: 'scheduled',
-      apply: ({ record, input }) => {
-        const { departmentOrder, ...schedule } = input;
-        return { ...record.payload, schedule, ...(departmentOrder ? { departmentOrder } : {}) };
-      },
-    }),
-    reject: defineAction<P, typeof RejectSchema._zod.output>({
-      title: 'Отклонить заявку',
-      from: ['submitted'],
-      by: [operator],
-      input: RejectSchema,
-      to: 'rejected',
-      apply: ({ record, input }) => ({ ...record.payload, rejection: input }),
-      comment: ({ input }) => input.reason,
-    }),
-    reschedule: defineAction<P, typeof RescheduleSchema._zod.output>({
-      title: 'Перенести диагностику',
-      from: ['scheduled'],
-      by: [operator],
-      input: RescheduleSchema,
-      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
-      apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
-      effects: {
-        childActions: notifySchedule,
-        documents: ['invitation'],
-        mails: [
-          {
-            template: 'invitation',
-            to: 'head',
-            attach: ['invitation'],
-            link: { party: 'head', actions: ['withdraw'] },
-          },
-        ],
-      },
-    }),
-    conduct: defineAction<P, typeof ConductSchema._zod.output>({
-      title: 'Отметить проведение',
-      from: ['scheduled'],
-      by: [operator],
-      input: ConductSchema,
-      guards: [
-        ({ input, now, calendar }) => conductedNotInFuture(input.conductedOn, calendar.localDate(now)),
-      ],
-      to: 'conducted',
-      apply: ({ record, input }) => ({
-        ...record.payload,
-        conductedOn: input.conductedOn,
-        ...(input.departmentOrder ? { departmentOrder: input.departmentOrder } : {}),
-      }),
-    }),
+    ...operatorActions<P>({ invitee: 'head', rescheduleChildActions: notifySchedule }),
     issueResults: defineAction<P, typeof IssueParticipantResultsSchema._zod.output>({
       title: 'Направить результаты участнику',
       from: ['conducted'],

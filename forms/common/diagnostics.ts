@@ -1,4 +1,10 @@
-import type { RuleViolation } from '../../functions/core/kind';
+import {
+  type ActionDefinition,
+  defineAction,
+  type LinkParty,
+  type RuleViolation,
+  type StageEffects,
+} from '../../functions/core/kind';
 import type { DiagnosticsObservation } from '../../functions/core/reports/diagnostics';
 import { z } from '../../functions/core/zod-ru';
 import { DeficitLevel, isoDateField, ManagerBlock, TeacherBlock, text } from './types';
@@ -169,4 +175,83 @@ export function formatDateTime(iso: string, timeZone: string): string {
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+/** What the operator's actions write into a diagnostics request. */
+interface Scheduled {
+  schedule?: unknown;
+  rejection?: { reason: string };
+  conductedOn?: string;
+  departmentOrder?: DepartmentOrder;
+}
+
+/**
+ * The operator's stages, the same for an individual and a collective request (A2 5.9.4–5.9.5): agree a date and
+ * place, reject, reschedule (the invitation goes again to `invitee`, with their link to withdraw), mark it
+ * conducted — the department's order, when given, sets the 15-day results deadline (A2 5.10.4).
+ */
+export function operatorActions<P extends Scheduled>(options: {
+  invitee: LinkParty;
+  /** Extra effects of a reschedule (a collective request tells each consenting teacher). */
+  rescheduleChildActions?: StageEffects<P>['childActions'];
+}): Record<'agree' | 'reject' | 'reschedule' | 'conduct', ActionDefinition<P, never>> {
+  const operator = { role: 'operator' as const };
+  return {
+    agree: defineAction<P, typeof AgreeSchema._zod.output>({
+      title: 'Согласовать дату и место',
+      from: ['submitted'],
+      by: [operator],
+      input: AgreeSchema,
+      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
+      to: 'scheduled',
+      apply: ({ record, input }) => {
+        const { departmentOrder, ...schedule } = input;
+        return { ...record.payload, schedule, ...(departmentOrder ? { departmentOrder } : {}) };
+      },
+    }),
+    reject: defineAction<P, typeof RejectSchema._zod.output>({
+      title: 'Отклонить заявку',
+      from: ['submitted'],
+      by: [operator],
+      input: RejectSchema,
+      to: 'rejected',
+      apply: ({ record, input }) => ({ ...record.payload, rejection: input }),
+      comment: ({ input }) => input.reason,
+    }),
+    reschedule: defineAction<P, typeof RescheduleSchema._zod.output>({
+      title: 'Перенести диагностику',
+      from: ['scheduled'],
+      by: [operator],
+      input: RescheduleSchema,
+      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
+      apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
+      effects: {
+        ...(options.rescheduleChildActions ? { childActions: options.rescheduleChildActions } : {}),
+        documents: ['invitation'],
+        mails: [
+          {
+            template: 'invitation',
+            to: options.invitee,
+            attach: ['invitation'],
+            link: { party: options.invitee, actions: ['withdraw'] },
+          },
+        ],
+      },
+    }),
+    conduct: defineAction<P, typeof ConductSchema._zod.output>({
+      title: 'Отметить проведение',
+      from: ['scheduled'],
+      by: [operator],
+      input: ConductSchema,
+      guards: [
+        ({ input, now, calendar }) => conductedNotInFuture(input.conductedOn, calendar.localDate(now)),
+      ],
+      to: 'conducted',
+      apply: ({ record, input }) => ({
+        ...record.payload,
+        conductedOn: input.conductedOn,
+        ...(input.departmentOrder ? { departmentOrder: input.departmentOrder } : {}),
+      }),
+    }),
+  };
 }

@@ -1,23 +1,13 @@
 import { defineAction, defineKind } from '../../functions/core/kind';
-import {
-  conductedNotInFuture,
-  dateNotInPast,
-  observation,
-  resultBlocksRule,
-  resultsWorkingDays,
-} from '../common/diagnostics';
+import { observation, operatorActions, resultBlocksRule, resultsWorkingDays } from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT_TEXT } from '../common/personal-data';
 import {
-  AgreeSchema,
-  ConductSchema,
   type DiagnosticsRequestPayload,
   DiagnosticsRequestSchema,
   enums,
   IssueResultsSchema,
   labels,
-  RejectSchema,
-  RescheduleSchema,
   WithdrawSchema,
 } from './schema';
 
@@ -146,65 +136,7 @@ export const diagnosticsRequest = defineKind<P>({
   },
   actions: {
     ...confirmationActions<P>('submitted'),
-    agree: defineAction<P, typeof AgreeSchema._zod.output>({
-      title: 'Согласовать дату и место',
-      from: ['submitted'],
-      by: [operator],
-      input: AgreeSchema,
-      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
-      to: 'scheduled',
-      apply: ({ record, input }) => {
-        const { departmentOrder, ...schedule } = input;
-        return {
-          ...record.payload,
-          schedule,
-          ...(departmentOrder ? { departmentOrder } : {}),
-        };
-      },
-    }),
-    reject: defineAction<P, typeof RejectSchema._zod.output>({
-      title: 'Отклонить заявку',
-      from: ['submitted'],
-      by: [operator],
-      input: RejectSchema,
-      to: 'rejected',
-      apply: ({ record, input }) => ({ ...record.payload, rejection: input }),
-      comment: ({ input }) => input.reason,
-    }),
-    reschedule: defineAction<P, typeof RescheduleSchema._zod.output>({
-      title: 'Перенести диагностику',
-      from: ['scheduled'],
-      by: [operator],
-      input: RescheduleSchema,
-      guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
-      apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
-      effects: {
-        documents: ['invitation'],
-        mails: [
-          {
-            template: 'invitation',
-            to: 'applicant',
-            attach: ['invitation'],
-            link: { party: 'applicant', actions: ['withdraw'] },
-          },
-        ],
-      },
-    }),
-    conduct: defineAction<P, typeof ConductSchema._zod.output>({
-      title: 'Отметить проведение',
-      from: ['scheduled'],
-      by: [operator],
-      input: ConductSchema,
-      guards: [
-        ({ input, now, calendar }) => conductedNotInFuture(input.conductedOn, calendar.localDate(now)),
-      ],
-      to: 'conducted',
-      apply: ({ record, input }) => ({
-        ...record.payload,
-        conductedOn: input.conductedOn,
-        ...(input.departmentOrder ? { departmentOrder: input.departmentOrder } : {}),
-      }),
-    }),
+    ...operatorActions<P>({ invitee: 'applicant' }),
     issueResults: defineAction<P, typeof IssueResultsSchema._zod.output>({
       title: 'Направить результаты',
       from: ['conducted'],
