@@ -61,6 +61,18 @@ describe.each(instanceIds)('stateless stack of %s', (instanceId) => {
       }
     });
 
+    it('every function states its memory and timeout, within what its work needs and API Gateway allows', () => {
+      for (const fn of Object.values(resourcesOf(s.stateless, 'AWS::Lambda::Function'))) {
+        const { MemorySize, Timeout, Description } = fn.Properties as Record<string, unknown>;
+        expect(MemorySize, String(Description)).toEqual(expect.any(Number));
+        expect(Timeout, String(Description)).toEqual(expect.any(Number));
+        expect(MemorySize as number).toBeGreaterThanOrEqual(256);
+        // HTTP handlers must answer inside API Gateway's 30 s integration limit; workers may run longer batches.
+        const limit = String(Description).startsWith('workers/') ? 900 : 29;
+        expect(Timeout as number, String(Description)).toBeLessThanOrEqual(limit);
+      }
+    });
+
     it('every function logs to its own log group with a retention', () => {
       const logGroups = resourcesOf(s.stateless, 'AWS::Logs::LogGroup');
       const seen = new Set<string>();
