@@ -6,7 +6,7 @@ import {
   defineKind,
   type RecordState,
 } from '../../functions/core/kind';
-import { operatorActions, resultBlocksRule, resultsWorkingDays } from '../common/diagnostics';
+import { conductedStage, invitationEffects, operatorActions, resultBlocksRule } from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT } from '../common/personal-data';
 import { TeacherBlock } from '../common/types';
@@ -183,30 +183,8 @@ export const collectiveDiagnosticsRequest = defineKind<P>({
         ],
       },
     },
-    scheduled: {
-      title: 'Диагностика назначена',
-      onEnter: {
-        childActions: notifySchedule,
-        documents: ['invitation'],
-        mails: [
-          {
-            template: 'invitation',
-            to: 'head',
-            attach: ['invitation'],
-            link: { party: 'head', actions: ['withdraw'] },
-          },
-        ],
-      },
-    },
-    conducted: {
-      title: 'Диагностика проведена',
-      responsible: 'operator-mailbox',
-      // A2 5.9.6 / 5.10.4: 10 working days after the diagnostics, 15 when the Department ordered it.
-      deadline: {
-        workingDays: (s, r) => resultsWorkingDays(s.deadlines, r.payload.departmentOrder),
-        from: (r) => r.payload.conductedOn,
-      },
-    },
+    scheduled: { title: 'Диагностика назначена', onEnter: invitationEffects<P>('head', notifySchedule) },
+    conducted: conductedStage<P>(),
     'results-issued': {
       title: 'Результаты направлены участникам',
       final: true,

@@ -3,6 +3,7 @@ import {
   defineAction,
   type LinkParty,
   type RuleViolation,
+  type StageDefinition,
   type StageEffects,
 } from '../../functions/core/kind';
 import type { DiagnosticsObservation } from '../../functions/core/reports/diagnostics';
@@ -177,6 +178,45 @@ export function formatDateTime(iso: string, timeZone: string): string {
   return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`;
 }
 
+/**
+ * The invitation (date and place) rendered and mailed to `invitee` with their link to withdraw — on entering
+ * `scheduled` and again on every reschedule (A2 5.9.4–5.9.5).
+ */
+export function invitationEffects<P>(
+  invitee: LinkParty,
+  childActions?: StageEffects<P>['childActions'],
+): StageEffects<P> {
+  return {
+    ...(childActions ? { childActions } : {}),
+    documents: ['invitation'],
+    mails: [
+      {
+        template: 'invitation',
+        to: invitee,
+        attach: ['invitation'],
+        link: { party: invitee, actions: ['withdraw'] },
+      },
+    ],
+  };
+}
+
+/**
+ * The stage after the diagnostics: results are due 10 working days after it (A2 5.9.6), or 15 when the
+ * Department ordered it (A2 5.10.4; the operator records the order on `agree` or `conduct`).
+ */
+export function conductedStage<
+  P extends { conductedOn?: string; departmentOrder?: DepartmentOrder },
+>(): StageDefinition<P> {
+  return {
+    title: 'Диагностика проведена',
+    responsible: 'operator-mailbox',
+    deadline: {
+      workingDays: (s, r) => resultsWorkingDays(s.deadlines, r.payload.departmentOrder),
+      from: (r) => r.payload.conductedOn,
+    },
+  };
+}
+
 /** What the operator's actions write into a diagnostics request. */
 interface Scheduled {
   schedule?: unknown;
@@ -225,18 +265,7 @@ export function operatorActions<P extends Scheduled>(options: {
       input: RescheduleSchema,
       guards: [({ input, now, calendar }) => dateNotInPast(input.date, calendar.localDate(now), 'date')],
       apply: ({ record, input }) => ({ ...record.payload, schedule: input }),
-      effects: {
-        ...(options.rescheduleChildActions ? { childActions: options.rescheduleChildActions } : {}),
-        documents: ['invitation'],
-        mails: [
-          {
-            template: 'invitation',
-            to: options.invitee,
-            attach: ['invitation'],
-            link: { party: options.invitee, actions: ['withdraw'] },
-          },
-        ],
-      },
+      effects: invitationEffects<P>(options.invitee, options.rescheduleChildActions),
     }),
     conduct: defineAction<P, typeof ConductSchema._zod.output>({
       title: 'Отметить проведение',

@@ -1,5 +1,11 @@
 import { defineAction, defineKind } from '../../functions/core/kind';
-import { observation, operatorActions, resultBlocksRule, resultsWorkingDays } from '../common/diagnostics';
+import {
+  conductedStage,
+  invitationEffects,
+  observation,
+  operatorActions,
+  resultBlocksRule,
+} from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT_TEXT } from '../common/personal-data';
 import {
@@ -83,30 +89,8 @@ export const diagnosticsRequest = defineKind<P>({
         ],
       },
     },
-    scheduled: {
-      title: 'Диагностика назначена',
-      onEnter: {
-        documents: ['invitation'],
-        mails: [
-          {
-            template: 'invitation',
-            to: 'applicant',
-            attach: ['invitation'],
-            link: { party: 'applicant', actions: ['withdraw'] },
-          },
-        ],
-      },
-    },
-    conducted: {
-      title: 'Диагностика проведена',
-      responsible: 'operator-mailbox',
-      // A2 5.9.6: results within 10 working days after the diagnostics; A2 5.10.4: 15 when the Department
-      // ordered it (the operator records the order on `agree` or `conduct`).
-      deadline: {
-        workingDays: (s, r) => resultsWorkingDays(s.deadlines, r.payload.departmentOrder),
-        from: (r) => r.payload.conductedOn,
-      },
-    },
+    scheduled: { title: 'Диагностика назначена', onEnter: invitationEffects<P>('applicant') },
+    conducted: conductedStage<P>(),
     'results-issued': {
       title: 'Результаты направлены',
       final: true,
