@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { config } from '../config';
@@ -13,12 +14,14 @@ import { TABLE_DEFINITION } from './table-definition';
  * Creates the table from TABLE_DEFINITION where nothing else does: the embedded default and the tests.
  * In AWS the CDK stack creates it from the same definition.
  */
-export async function ensureTable(): Promise<'created' | 'exists'> {
+export async function ensureTable(): Promise<'created' | 'exists' | 'indexes-added'> {
   const client = new DynamoDBClient(clientOptions(config().endpoints.dynamodb));
   const TableName = config().tableName;
   try {
-    await client.send(new DescribeTableCommand({ TableName }));
-    return 'exists';
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    return (await addMissingIndexes(client, TableName, Table?.GlobalSecondaryIndexes ?? []))
+      ? 'indexes-added'
+      : 'exists';
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
@@ -61,6 +64,48 @@ export async function ensureTable(): Promise<'created' | 'exists'> {
     }),
   );
   return 'created';
+}
+
+/**
+ * A table kept from an earlier version (the embedded default's `.data/`) gets the indexes added since, one per
+ * update as DynamoDB requires. Items written before carry no key of a new index: the caller backfills them.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  TableName: string,
+  existing: { IndexName?: string }[],
+): Promise<boolean> {
+  const missing = TABLE_DEFINITION.indexes.filter((i) => !existing.some((e) => e.IndexName === i.name));
+  for (const index of missing) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((k) => ({
+          AttributeName: k.name,
+          AttributeType: k.type,
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+      const status = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.name)?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return missing.length > 0;
 }
 
 /** Whether the table answers (readiness of the emulator). */

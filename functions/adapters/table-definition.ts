@@ -35,6 +35,13 @@ export const TABLE_DEFINITION = {
       sortKey: { name: 'queueSk', type: 'S' },
     },
     {
+      name: 'deadline',
+      purpose:
+        'staff queue by deadline: records of one kind, earliest exact dueAt first, those without one last',
+      partitionKey: { name: 'queuePk', type: 'S' },
+      sortKey: { name: 'deadlineSk', type: 'S' },
+    },
+    {
       name: 'due',
       purpose: 'open stages ordered by deadline, for the deadline worker (no scans)',
       partitionKey: { name: 'duePk', type: 'S' },

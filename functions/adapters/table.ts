@@ -218,6 +218,7 @@ export interface QueryInput {
     | { between: [string, string] }
     | { lte: string }
     | { lt: string }
+    | { gt: string }
     | { gte: string };
   limit?: number;
   /** Opaque cursor from a previous page. */
@@ -282,6 +283,9 @@ export async function query(input: QueryInput): Promise<Page> {
     } else if ('lt' in input.sort) {
       keyCondition += ' AND #s < :s';
       exprValues[':s'] = input.sort.lt;
+    } else if ('gt' in input.sort) {
+      keyCondition += ' AND #s > :s';
+      exprValues[':s'] = input.sort.gt;
     } else {
       keyCondition += ' AND #s >= :s';
       exprValues[':s'] = input.sort.gte;

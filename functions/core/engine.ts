@@ -241,6 +241,7 @@ function indexAttributes(
     dueSk: nextCheck ? `${nextCheck}#${state.id}` : undefined,
     assigneePk: assignee ? keys.assigneePk(assignee.toLowerCase()) : undefined,
     assigneeSk: assignee ? `${state.createdAt}#${state.id}` : undefined,
+    deadlineSk: keys.deadlineSk(state),
     searchText: kind.searchText
       ? `${state.number ?? ''} ${kind.searchText(state)}`.toLowerCase()
       : state.number?.toLowerCase(),
@@ -650,6 +651,7 @@ async function planAction(
     dueAt: timing.dueAt,
     assigneePk: index.assigneePk,
     assigneeSk: index.assigneeSk,
+    deadlineSk: index.deadlineSk,
     searchText: index.searchText,
     expiresAt,
   };

@@ -42,6 +42,8 @@ export interface StoredRecord extends RecordState<unknown> {
   childSeq: number;
   queuePk: string;
   queueSk: string;
+  /** Sort key of the `deadline` index (keys.deadlineSk); absent only on records written before that index. */
+  deadlineSk?: string;
   duePk?: string;
   dueSk?: string;
   assigneePk?: string;
@@ -125,6 +127,9 @@ export interface StoredLink {
   expiresAt: number;
 }
 
+/** Above every epoch-milliseconds instant this service stores (year 2286), for newest-first sort keys. */
+const NEWEST_FIRST_BASE = 9_999_999_999_999;
+
 export const keys = {
   record: (id: string) => ({ pk: `REC#${id}`, sk: 'REC' as const }),
   history: (id: string, at: string, version: number) => ({
@@ -143,6 +148,15 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
   /** Partition values of the sparse indexes. */
   queuePk: (kind: string) => `KIND#${kind}`,
+  /**
+   * Sort key of the queue by deadline (index `deadline`, partition `queuePk`): the exact deadline, then the id, so
+   * equal deadlines keep one stable order. Records without a deadline sort after every instant ('~' > digits),
+   * newest first among themselves (inverted creation time), as the queue shows them when nothing is due.
+   */
+  deadlineSk: (record: { id: string; dueAt?: string; createdAt: string }) =>
+    record.dueAt
+      ? `${record.dueAt}#${record.id}`
+      : `~#${String(NEWEST_FIRST_BASE - Date.parse(record.createdAt)).padStart(16, '0')}#${record.id}`,
   duePk: 'OPEN',
   outboxPending: 'PENDING',
   assigneePk: (email: string) => `ASSIGNEE#${email}`,

@@ -170,16 +170,13 @@ export async function queuePage(
       q: query.q || undefined,
       limit: QUEUE_PAGE,
       cursor: query.cursor || undefined,
+      // The queue is worked by deadline, across all its pages: the overdue ones first, then the nearest;
+      // records without a deadline last.
+      order: 'deadline',
     },
     staff,
   );
-  // The queue is worked by deadline: the nearest first, overdue ones on top; records without a deadline last.
-  const items = [...result.items].sort((a, b) => {
-    if (a.dueAt && b.dueAt) return a.dueAt.localeCompare(b.dueAt);
-    if (a.dueAt) return -1;
-    if (b.dueAt) return 1;
-    return b.updatedAt.localeCompare(a.updatedAt);
-  });
+  const items = result.items;
   const next = result.cursor
     ? `/staff?${new URLSearchParams({
         ...(selected ? { kind: selected.kind } : {}),

@@ -154,7 +154,12 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
   const { ensureTable, tableReachable } = await import('../../functions/adapters/table-admin');
   const { ensureBucket } = await import('../../functions/adapters/blobs');
   await waitFor('DynamoDB Local', tableReachable, dynamo);
-  await Promise.all([ensureTable(), ensureBucket()]);
+  const [table] = await Promise.all([ensureTable(), ensureBucket()]);
+  if (table === 'indexes-added') {
+    // Data kept from an earlier version: records written before a new index get its key.
+    const { backfillDeadlineKeys } = await import('../../functions/core/records');
+    await backfillDeadlineKeys();
+  }
 
   // Workers on a timer, as the table stream and schedules drive them in AWS.
   const timers: NodeJS.Timeout[] = [];

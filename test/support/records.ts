@@ -93,6 +93,7 @@ export function recordItem(fixture: RecordFixture): StoredRecord {
     childSeq: 0,
     queuePk: keys.queuePk(kind),
     queueSk: `${at}#${id}`,
+    deadlineSk: keys.deadlineSk({ id, dueAt: fixture.dueAt, createdAt: at }),
     ...(fixture.nextCheck ? { duePk: keys.duePk, dueSk: `${fixture.nextCheck}#${id}` } : {}),
     ...(fixture.remindedAt ? { remindedAt: fixture.remindedAt } : {}),
     ...(fixture.expiresAt ? { expiresAt: fixture.expiresAt } : {}),

@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string> = {
   TransactWriteCommand: 'TransactWriteItems',
   CreateTableCommand: 'CreateTable',
   DescribeTableCommand: 'DescribeTable',
+  UpdateTableCommand: 'UpdateTable',
   UpdateTimeToLiveCommand: 'UpdateTimeToLive',
   // S3
   PutObjectCommand: 'PutObject',
