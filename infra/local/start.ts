@@ -90,7 +90,8 @@ async function startS3(directory: string, port: number): Promise<{ child: ChildP
   return { child, port: actual };
 }
 
-async function startSes(host: string, port: number): Promise<{ server: Server; port: number }> {
+/** Also used by the outbox fault tests, which stop and restart a mail emulator of their own on one port. */
+export async function startSes(host: string, port: number): Promise<{ server: Server; port: number }> {
   const sesServer = require('aws-ses-v2-local').default as (c: {
     host: string;
     port: number;

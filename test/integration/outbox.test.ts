@@ -7,14 +7,7 @@ import * as mailAdapter from '../../functions/adapters/mail';
 import { get, put } from '../../functions/adapters/table';
 import { config } from '../../functions/config';
 import { hashLinkToken } from '../../functions/core/links';
-import {
-  type DocumentRef,
-  keys,
-  type OutboxEffect,
-  type OutboxItem,
-  type StoredLink,
-  type StoredRecord,
-} from '../../functions/core/model';
+import { type DocumentRef, keys, type StoredLink } from '../../functions/core/model';
 import {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
@@ -22,6 +15,7 @@ import {
   processOutboxItem,
 } from '../../functions/core/outbox';
 import { handler } from '../../functions/workers/outbox';
+import { loadItem, loadRecord, seedOutboxItem, untilNextAttempt } from '../support/outbox';
 import { diagnosticsPayload, outboxItemFor, recordItem, uniqueEmail, withResults } from '../support/records';
 import { api, useStack } from '../support/stack';
 
@@ -62,23 +56,6 @@ async function mailbox(to: string, since: string, subjectPart?: string): Promise
 
 const realSince = () => new Date(Date.now() - 2000).toISOString();
 
-async function seed(stage: string, payload: unknown, effect: OutboxEffect, version = 1) {
-  const record = recordItem({ stage, payload, version, at: now() });
-  const item = outboxItemFor(record, effect, now());
-  await put(record as unknown as Record<string, unknown>);
-  await put(item as unknown as Record<string, unknown>);
-  return { record, item, ref: record.id.slice(0, 8) };
-}
-
-const loadRecord = async (id: string) => (await get(keys.record(id))) as unknown as StoredRecord;
-const loadItem = async (id: string) => (await get(keys.outbox(id))) as unknown as OutboxItem;
-
-/** Move this process's clock just past the item's next attempt. */
-async function untilNextAttempt(id: string) {
-  const item = await loadItem(id);
-  shiftTo(new Date(Math.max(now().getTime(), Date.parse(item.nextAttemptAt)) + 1000));
-}
-
 function failingFor(prefix: string, times: number) {
   const real = mailAdapter.sendMail;
   let failures = 0;
@@ -98,7 +75,7 @@ describe('outbox worker: one submission', () => {
   it('renders the PDF into S3, mails it attached with a working link, and does nothing when run again', async () => {
     const email = uniqueEmail();
     const since = realSince();
-    const { record, item, ref } = await seed('submitted', diagnosticsPayload(email), {
+    const { record, item, ref } = await seedOutboxItem('submitted', diagnosticsPayload(email), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
@@ -177,7 +154,7 @@ describe('outbox worker: one submission', () => {
   it('sends the results only to the participant, as a document of theirs alone (A2 6.3)', async () => {
     const email = uniqueEmail();
     const since = realSince();
-    const { record, item, ref } = await seed(
+    const { record, item, ref } = await seedOutboxItem(
       'results-issued',
       withResults(diagnosticsPayload(email)),
       { type: 'enter-stage', stage: 'results-issued', version: 5 },
@@ -197,7 +174,7 @@ describe('outbox worker: failures', () => {
   it('retries with backoff while the mail service fails 5 times, then delivers exactly once', async () => {
     const email = uniqueEmail();
     const since = realSince();
-    const { record, item, ref } = await seed('submitted', diagnosticsPayload(email), {
+    const { record, item, ref } = await seedOutboxItem('submitted', diagnosticsPayload(email), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
@@ -236,12 +213,12 @@ describe('outbox worker: failures', () => {
     const email = uniqueEmail();
     const otherEmail = uniqueEmail();
     const since = realSince();
-    const broken = await seed('submitted', diagnosticsPayload(email), {
+    const broken = await seedOutboxItem('submitted', diagnosticsPayload(email), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
     });
-    const healthy = await seed('submitted', diagnosticsPayload(otherEmail), {
+    const healthy = await seedOutboxItem('submitted', diagnosticsPayload(otherEmail), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
@@ -284,7 +261,7 @@ describe('outbox worker: failures', () => {
   });
 
   it('marks an item done when its record is gone (retention), without sending anything', async () => {
-    const { record, item } = await seed('submitted', diagnosticsPayload(), {
+    const { record, item } = await seedOutboxItem('submitted', diagnosticsPayload(), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
@@ -318,7 +295,7 @@ describe('outbox worker: concurrency and triggers', () => {
   it('sends one mail when two workers get the same item at once (stream and poll, or two deliveries)', async () => {
     const email = uniqueEmail();
     const since = realSince();
-    const { item, ref } = await seed('submitted', diagnosticsPayload(email), {
+    const { item, ref } = await seedOutboxItem('submitted', diagnosticsPayload(email), {
       type: 'enter-stage',
       stage: 'submitted',
       version: 1,
@@ -376,7 +353,7 @@ describe('outbox worker through the local gateway', () => {
     try {
       const email = uniqueEmail();
       const since = realSince();
-      const { item } = await seed('submitted', diagnosticsPayload(email), {
+      const { item } = await seedOutboxItem('submitted', diagnosticsPayload(email), {
         type: 'enter-stage',
         stage: 'submitted',
         version: 1,
