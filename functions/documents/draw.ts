@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { deflate } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
 import type { FontSet } from './fonts';
 import type { LaidPage, PageGeometry } from './layout';
@@ -36,25 +36,42 @@ class UsedFace {
   readonly newId: Int32Array;
   readonly order: number[] = [0];
   readonly unicode: string[] = [''];
-  readonly hex: string[] = ['0000'];
+  /** The two-byte code of each subset glyph as it goes inside a literal string `( )` of a content stream. */
+  readonly bytes: string[] = ['\\000\\000'];
 
   constructor(readonly font: TrueTypeFont) {
     this.newId = new Int32Array(font.numGlyphs).fill(-1);
     this.newId[0] = 0;
   }
 
-  /** The 4-hex-digit code of a glyph, assigning it a subset id on first use. */
+  /** The code of a glyph in a literal string, assigning it a subset id on first use. */
   code(gid: number, text: string): string {
     const id = this.newId[gid]!;
-    if (id !== -1) return this.hex[id]!;
+    if (id !== -1) return this.bytes[id]!;
     const next = this.order.length;
     this.newId[gid] = next;
     this.order.push(gid);
     this.unicode.push(text);
-    const h = next.toString(16).padStart(4, '0');
-    this.hex.push(h);
-    return h;
+    const b = literalByte(next >> 8) + literalByte(next & 0xff);
+    this.bytes.push(b);
+    return b;
   }
+}
+
+/**
+ * One byte inside a literal string (PDF 32000-1, 7.3.4.2): written as itself (the stream is written as Latin-1)
+ * except the delimiters and the backslash, which are escaped, and end-of-line bytes, which a reader would
+ * normalise — half the bytes of the `<hex>` form, so less to build and to compress.
+ */
+function literalByte(b: number): string {
+  if (b === 0x28 || b === 0x29 || b === 0x5c) return `\\${String.fromCharCode(b)}`;
+  if (b === 0x0a || b === 0x0d) return `\\${b.toString(8).padStart(3, '0')}`;
+  return String.fromCharCode(b);
+}
+
+/** The four hex digits of a subset glyph id (in the ToUnicode map). */
+function hex4(id: number): string {
+  return id.toString(16).padStart(4, '0');
 }
 
 /** A coordinate with at most two decimals (1/7200 inch is finer than any printer). */
@@ -81,7 +98,7 @@ function toUnicodeCMap(face: UsedFace): string {
     let utf16 = '';
     const text = face.unicode[id]!;
     for (let k = 0; k < text.length; k++) utf16 += text.charCodeAt(k).toString(16).padStart(4, '0');
-    entries.push(`<${face.hex[id]}> <${utf16}>`);
+    entries.push(`<${hex4(id)}> <${utf16}>`);
   }
   for (let i = 0; i < entries.length; i += 100) {
     const block = entries.slice(i, i + 100);
@@ -106,15 +123,42 @@ function subsetTag(face: UsedFace, index: number): string {
   return tag;
 }
 
-/** Level 3 for page contents (most of the bytes, compress fast), 6 for font programs (smaller, once each). */
-function stream(doc: PDFDocument, data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
-  const compressed = deflateSync(data, { level });
-  const dict = doc.context.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
-  return doc.context.register(PDFRawStream.of(dict, compressed));
+/**
+ * Streams of one document, compressed on libuv's thread pool while the main thread draws the next page: zlib was
+ * the largest single cost of drawing, and on a machine (or Lambda size) with a second core it now runs beside the
+ * layout instead of after it. Each stream's object number is taken when it is asked for, so the file is the same
+ * whatever order the compressions finish in.
+ */
+class Streams {
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(private readonly doc: PDFDocument) {}
+
+  /** Level 3 for page contents (most of the bytes, compress fast), 6 for font programs (smaller, once each). */
+  add(data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
+    const ctx = this.doc.context;
+    const ref = ctx.nextRef();
+    this.pending.push(
+      new Promise((resolve, reject) =>
+        deflate(data, { level }, (error, compressed) => {
+          if (error) return reject(error);
+          const dict = ctx.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
+          ctx.assign(ref, PDFRawStream.of(dict, compressed));
+          resolve();
+        }),
+      ),
+    );
+    return ref;
+  }
+
+  done(): Promise<unknown> {
+    return Promise.all(this.pending);
+  }
 }
 
 function embedFace(
   doc: PDFDocument,
+  streams: Streams,
   face: UsedFace,
   index: number,
   serif: boolean,
@@ -125,7 +169,7 @@ function embedFace(
   const scale = 1000 / f.unitsPerEm;
   const name = `${subsetTag(face, index)}+${f.postScriptName}`;
   const program = subset(f, face.order);
-  const fontFile = stream(doc, program, { Length1: program.length }, 6);
+  const fontFile = streams.add(program, { Length1: program.length }, 6);
   const italic = f.italicAngle !== 0;
   const descriptor = ctx.register(
     ctx.obj({
@@ -161,7 +205,7 @@ function embedFace(
       CIDToGIDMap: 'Identity',
     }),
   );
-  const toUnicode = stream(doc, new TextEncoder().encode(toUnicodeCMap(face)));
+  const toUnicode = streams.add(Buffer.from(toUnicodeCMap(face), 'latin1'));
   const descendants = PDFArray.withContext(ctx);
   descendants.push(cidFont);
   return ctx.register(
@@ -195,7 +239,7 @@ export async function drawPdf(
     return u;
   };
   const H = geometry.height;
-  const encoder = new TextEncoder();
+  const streams = new Streams(doc);
   const contents: PDFRef[] = [];
 
   for (const page of pages) {
@@ -230,19 +274,19 @@ export async function drawPdf(
       let x = box.x;
       const y = H - box.y;
       let runFace = -1;
-      let hex = '';
+      let codes = '';
       let runStartX = x;
       const flush = () => {
-        if (!hex) return;
+        if (!codes) return;
         if (runFace !== currentFont || box.size !== currentSize) {
           text.push(`/F${runFace} ${num(box.size)} Tf`);
           currentFont = runFace;
           currentSize = box.size;
         }
-        text.push(`${num(runStartX - lineX)} ${num(y - lineY)} Td <${hex}> Tj`);
+        text.push(`${num(runStartX - lineX)} ${num(y - lineY)} Td (${codes}) Tj`);
         lineX = runStartX;
         lineY = y;
-        hex = '';
+        codes = '';
       };
       const s = box.text;
       const main = usedFace(primary);
@@ -260,7 +304,7 @@ export async function drawPdf(
             runStartX = x;
           }
           const id = main.newId[gid]!;
-          hex += id !== -1 ? main.hex[id]! : main.code(gid, s[i]!);
+          codes += id !== -1 ? main.bytes[id]! : main.code(gid, s[i]!);
           x += mainAdvance[gid]! * mainScale;
           continue;
         }
@@ -279,7 +323,7 @@ export async function drawPdf(
           runFace = faceIndex;
           runStartX = x;
         }
-        hex += face.code(gid, ch);
+        codes += face.code(gid, ch);
         x += (face.font.advance[gid]! / face.font.unitsPerEm) * box.size;
       }
       flush();
@@ -292,7 +336,7 @@ export async function drawPdf(
     }
     text.push('ET');
     const content = `${graphics.join('\n')}\n${text.join('\n')}`;
-    contents.push(stream(doc, encoder.encode(content)));
+    contents.push(streams.add(Buffer.from(content, 'latin1')));
   }
 
   const ctx = doc.context;
@@ -301,7 +345,7 @@ export async function drawPdf(
     if (face)
       fontDict.set(
         PDFName.of(`F${index}`),
-        embedFace(doc, face, index, index < 4, options.subset ?? subsetTrueType),
+        embedFace(doc, streams, face, index, index < 4, options.subset ?? subsetTrueType),
       );
   });
   const resources = ctx.register(ctx.obj({ Font: fontDict, ProcSet: ['PDF', 'Text'] }));
@@ -320,5 +364,13 @@ export async function drawPdf(
   doc.setProducer('cpd-forms (pdf-lib)');
   doc.setCreationDate(info.created);
   doc.setModificationDate(info.created);
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  await streams.done();
+  return doc.save({
+    useObjectStreams: false,
+    addDefaultPage: false,
+    updateFieldAppearances: false,
+    // pdf-lib yields to the event loop (setTimeout 0, ≥ 1 ms) every `objectsPerTick` objects while writing; a
+    // document is small and a Lambda renders one at a time, so the yields were only idle time.
+    objectsPerTick: Number.POSITIVE_INFINITY,
+  });
 }

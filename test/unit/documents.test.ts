@@ -251,6 +251,22 @@ describe('documents of the diagnostics request', () => {
       expect(blank).toBeLessThanOrEqual(2);
     }
   });
+
+  it('writes glyph codes that need escaping in a literal string (ids 10, 13, 40, 41, 92) so they extract as written', async () => {
+    // Over a hundred distinct characters of one face: the subset ids pass every byte a literal string escapes.
+    // (in words short enough that no line breaks inside one: the extracted text folds line ends into spaces)
+    const alphabet = 'АБВГДЕЁЖЗИЙ КЛМНОПРСТУФ ХЦЧШЩЪЫЬЭЮЯ абвгдеёжзий клмнопрстуф хцчшщъыьэюя';
+    const latin = 'ABCDEFGHIJKLM NOPQRSTUVWXYZ abcdefghijklm nopqrstuvwxyz 0123456789';
+    const text = `${alphabet} ${latin} (скобки) \\ «№ 5» — §`;
+    const tree = parseMarkup(`<p>${text}</p>`, 'templates/test.hbs');
+    const pdf = await treeToPdf(tree, 'test.hbs', {
+      title: 'т',
+      author: 'а',
+      subject: 'с',
+      created: new Date('2026-11-22T09:00:00Z'),
+    });
+    expect(pdfText(pdf)).toBe(text);
+  });
 });
 
 describe('file names for download', () => {
