@@ -936,6 +936,8 @@ async function commitAction(
       });
     }
     if (expected !== undefined && expected !== record.version) {
+      // A copy of this very request (same Idempotency-Key) may be what moved the record on: this is its replay.
+      if (await replayed(options.idempotency, hash)) return;
       throw new AppError(
         'version-conflict',
         'Запись уже изменена другим пользователем. Обновите страницу и повторите',
@@ -954,6 +956,7 @@ async function commitAction(
       if (error instanceof TransactionRefusedError && !error.conflict) {
         // Someone else changed the record (or a sibling child the parent) between our read and write.
         if (expected !== undefined && error.failedIndexes.includes(0)) {
+          if (await replayed(options.idempotency, hash)) return;
           throw new AppError(
             'version-conflict',
             'Запись уже изменена другим пользователем. Обновите страницу и повторите',

@@ -59,46 +59,9 @@ describe('creating a record', () => {
     expect(status).toBe(400);
     expect(json.error.issues).toEqual([expect.objectContaining({ path: 'preferredPeriod.from' })]);
   });
-
-  it('gives one record for 20 concurrent POSTs with one Idempotency-Key, and 409 for the key with another body', async () => {
-    const body = diagnosticsRequest();
-    const key = `idem-${Date.now()}`;
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => api(stack, 'POST', KIND, body, { 'idempotency-key': key })),
-    );
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
-    expect(new Set(results.map((r) => r.json.id)).size).toBe(1);
-    const other = await api(stack, 'POST', KIND, diagnosticsRequest(), { 'idempotency-key': key });
-    expect([other.status, other.json.error.code]).toEqual([409, 'idempotency-conflict']);
-  });
 });
 
 describe('actions', () => {
-  it('lets exactly one of 20 concurrent staff actions with the same If-Match through', async () => {
-    const { id } = await submit();
-    const operator = await staffToken(stack, ['operator']);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        api(
-          stack,
-          'POST',
-          `/v1/submissions/${id}/actions/agree`,
-          { date: daysFromNow(12), place: `Аудитория ${i}` },
-          {
-            ...operator,
-            'if-match': '1',
-          },
-        ),
-      ),
-    );
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    expect(results.find((r) => r.status === 409)!.json.error.code).toBe('version-conflict');
-    const record = await api(stack, 'GET', `/v1/submissions/${id}`, undefined, operator);
-    expect(record.json).toMatchObject({ stage: 'scheduled', version: 2 });
-  });
-
   it('requires If-Match from staff, checks the role and the stage', async () => {
     const { id } = await submit();
     const operator = await staffToken(stack, ['operator']);
