@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { config, isLocalMode } from '../config';
 import { readTemplate } from '../documents/assets';
+import { formatDate } from '../documents/templating';
 import { assetUrls } from './static-assets';
 
 /**
@@ -22,6 +23,12 @@ function template(name: string): Promise<Handlebars.TemplateDelegate> {
 }
 
 env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+// Dates in the instance's time zone and lists, as the documents write them (report and register views).
+env.registerHelper('date', (value: unknown, style: unknown) =>
+  formatDate(value, config().instance.timeZone, style === 'long' ? 'long' : 'short'),
+);
+env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
+env.registerHelper('inc', (n: unknown) => Number(n) + 1);
 
 export interface PageContext {
   title: string;
@@ -30,6 +37,17 @@ export interface PageContext {
   /** Loads the form script (validation, rows, progress); pages work without it. */
   script?: boolean;
   [key: string]: unknown;
+}
+
+/**
+ * A part of a page from templates/web/<name>.hbs (e.g. a report or register view that belongs to its kind or
+ * report, not to the page showing it), escaped like a page and passed to the page as markup.
+ */
+export async function renderFragment(
+  name: string,
+  context: Record<string, unknown>,
+): Promise<Handlebars.SafeString> {
+  return new Handlebars.SafeString((await template(name))(context));
 }
 
 /** A page: templates/web/<name>.hbs rendered inside the common layout. */

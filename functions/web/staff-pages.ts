@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { kinds } from '../../forms/registry';
+import { now as clockNow } from '../adapters/clock';
 import { config, isLocalMode } from '../config';
 import type { Caller } from '../core/caller';
 import { mintStaffToken } from '../core/dev';
@@ -8,13 +9,15 @@ import { AppError } from '../core/errors';
 import { emailField } from '../core/fields';
 import type { KindDefinition, StaffRole } from '../core/kind';
 import { getHistory, getRecord, listRecords } from '../core/records';
+import { publicRegister } from '../core/registers';
+import { blockRowsOf, diagnosticsReport, type ReportQuery } from '../core/reports/diagnostics';
 import { z } from '../core/zod-ru';
 import { formatDate } from '../documents/templating';
 import { assertSameOrigin } from '../http/caller';
 import { applyRowOperation, rawFromEntries, readForm } from './form-data';
 import { hostedSignIn, logoutUrl, startHostedSignIn } from './hosted-sign-in';
 import { stateOfView } from './link-landing';
-import { type PageReply, page, redirect } from './pages';
+import { type PageReply, page, redirect, renderFragment } from './pages';
 import {
   type ActionFormState,
   actionFormHtml,
@@ -319,25 +322,95 @@ const REPORT_TITLES: Record<string, string> = {
   diagnostics: 'Аналитическая справка о результатах диагностики профессиональных дефицитов (А2 6.4)',
 };
 
+/**
+ * The page view of a report: the same figures as its JSON and PDF (GET /v1/reports/<name>), through the same core
+ * call and access check, in templates/web/reports/<name>.hbs.
+ */
+const REPORT_VIEWS: Record<string, (period: ReportQuery, staff: Staff) => Promise<Record<string, unknown>>> =
+  {
+    diagnostics: async (period, staff) => {
+      const report = await diagnosticsReport(period, staff);
+      const tables = [
+        { caption: 'Участники по категориям', heading: 'Категория', table: report.byCategory },
+        {
+          caption: 'Общий уровень профессиональных дефицитов',
+          heading: 'Уровень дефицитов',
+          table: report.byLevel,
+        },
+        { caption: 'Участники по предметам', heading: 'Предмет', table: report.bySubject },
+        {
+          caption: 'Участники по муниципальным образованиям',
+          heading: 'Муниципальное образование',
+          table: report.byMunicipality,
+        },
+      ];
+      return { report, tables, blockRows: blockRowsOf(report) };
+    },
+  };
+
+const PeriodSchema = z
+  .object({
+    from: z.iso.date('Укажите дату в формате ДД.ММ.ГГГГ'),
+    to: z.iso.date('Укажите дату в формате ДД.ММ.ГГГГ'),
+  })
+  .refine((q) => q.from <= q.to, { message: 'Дата окончания раньше даты начала', path: ['to'] });
+
+/**
+ * Reports and registers: a form per report (the note shown on the page, or as PDF), and each public register —
+ * shown on the page when asked (`?report=<name>&from=&to=`, `?register=<name>`).
+ */
 export async function reportsPage(caller: Caller, query: Record<string, string | undefined>) {
   const staff = requireStaff(caller);
   const settings = config().instance;
-  const today = new Date().toLocaleDateString('sv-SE', { timeZone: settings.timeZone });
-  const yearStart = `${today.slice(0, 4)}-01-01`;
-  const reports = [...new Set(kinds.flatMap((k) => Object.keys(k.reports ?? {})))].map((name) => ({
-    name,
-    title: REPORT_TITLES[name] ?? `Отчёт «${name}»`,
-    url: `/v1/reports/${name}`,
-  }));
-  const registers = kinds.flatMap((k) =>
-    k.register ? [{ title: k.register.title, url: `/v1/registry/${k.register.name}` }] : [],
+  const today = clockNow().toLocaleDateString('sv-SE', { timeZone: settings.timeZone });
+  const period = { from: query.from ?? `${today.slice(0, 4)}-01-01`, to: query.to ?? today };
+  let status = 200;
+  const reports = await Promise.all(
+    [...new Set(kinds.flatMap((k) => Object.keys(k.reports ?? {})))].map(async (name) => {
+      const shown = query.report === name && REPORT_VIEWS[name];
+      const parsed = PeriodSchema.safeParse(period);
+      const errors: Record<string, string> = {};
+      if (shown && !parsed.success) {
+        for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+        status = 400;
+      }
+      return {
+        name,
+        title: REPORT_TITLES[name] ?? `Отчёт «${name}»`,
+        url: `/v1/reports/${name}`,
+        ...period,
+        errors,
+        view:
+          shown && parsed.success
+            ? await renderFragment(`reports/${name}`, await shown(parsed.data, staff))
+            : undefined,
+      };
+    }),
   );
-  return page('staff-reports', {
-    title: 'Отчёты и реестры',
-    staff: who(staff),
-    from: query.from ?? yearStart,
-    to: query.to ?? today,
-    reports,
-    registers,
-  });
+  const registers = await Promise.all(
+    kinds
+      .flatMap((k) =>
+        k.register
+          ? [{ name: k.register.name, title: k.register.title, url: `/v1/registry/${k.register.name}` }]
+          : [],
+      )
+      .map(async (r) => {
+        if (query.register !== r.name) return r;
+        const reply = await publicRegister(r.name, {});
+        return reply.format === 'json'
+          ? { ...r, view: await renderFragment(`registers/${r.name}`, { ...reply.body }) }
+          : r;
+      }),
+  );
+  return page(
+    'staff-reports',
+    {
+      title: status === 400 ? 'Ошибка — Отчёты и реестры' : 'Отчёты и реестры',
+      staff: who(staff),
+      script: true,
+      reports,
+      registers,
+    },
+    status,
+  );
 }

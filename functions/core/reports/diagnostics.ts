@@ -264,7 +264,7 @@ export async function diagnosticsReportPdf(
 }
 
 /** The block × level table of the note: what each cell shows ("—" for a level nobody has). */
-function blockRowsOf(report: DiagnosticsReport) {
+export function blockRowsOf(report: DiagnosticsReport) {
   return report.byBlock.map((row) => {
     const shown = (level: string) => {
       if (row.total.suppressed) return '—';
