@@ -77,6 +77,22 @@ export function readTemplate(relative: string): Promise<string> {
   return text;
 }
 
+/**
+ * Handlebars' precompiled form of a PDF template (JavaScript source), when the bundle carries one:
+ * `<bundle dir>/assets/templates-compiled/<relative>.js`, written at bundling by infra/constructs/precompiled-templates.ts
+ * so a cold Lambda does not parse and compile its templates. From the repository there is none (templates are
+ * compiled from their .hbs, so an edit shows at once).
+ */
+export async function readPrecompiled(relative: string): Promise<string | undefined> {
+  if (!bundled()) return undefined;
+  try {
+    return await readFile(join(BUNDLED, 'templates-compiled', `${relative}.js`), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** The bytes of a font, read once per process. */
 export function readFont(name: FontName): Promise<Uint8Array> {
   let bytes = fonts.get(name);

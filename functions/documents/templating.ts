@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { MONTHS_GENITIVE } from '../core/ru-text';
 import { localDate } from '../core/working-days';
-import { listTemplates, readTemplate } from './assets';
+import { listTemplates, readPrecompiled, readTemplate } from './assets';
 import type { Locate } from './markup';
 
 /**
@@ -335,24 +335,52 @@ interface HandlebarsException {
 const PARTIALS_DIR = 'pdf/partials';
 const pdfCompiled = new Map<string, Promise<Handlebars.TemplateDelegate>>();
 
-function compilePdf(relative: string, source: string): Handlebars.TemplateDelegate {
-  let ast: hbs.AST.Program;
+const PDF_OPTIONS = { strict: false, noEscape: false, preventIndent: true } as const;
+
+function parsePdf(relative: string, source: string): hbs.AST.Program {
   try {
     // Parse now, so syntax errors surface here with their line rather than at the first render; the compiler
     // takes the tree, so the source is parsed once (parsing is most of a cold first document's template time).
-    ast = pdfEnv.parse(source);
+    return pdfEnv.parse(source);
   } catch (error) {
     const e = error as HandlebarsException;
     const line = e.lineNumber ?? Number(/on line (\d+)/.exec(e.message)?.[1] ?? Number.NaN);
     throw new TemplateError(`templates/${relative}`, Number.isNaN(line) ? undefined : line, e.message);
   }
-  return pdfEnv.compile(ast, { strict: false, noEscape: false, preventIndent: true });
+}
+
+function compilePdf(relative: string, source: string): Handlebars.TemplateDelegate {
+  return pdfEnv.compile(parsePdf(relative, source), PDF_OPTIONS);
+}
+
+/**
+ * A PDF template as JavaScript source, for the bundle (infra/constructs/precompiled-templates.ts): the same
+ * environment and compiler as `compilePdf`, so the precompiled template behaves exactly like the compiled one,
+ * errors with their lines included. A syntax error fails the bundling.
+ */
+export function precompilePdfTemplate(relative: string, source: string): string {
+  // Handlebars' types say a spec object; at run time precompile returns the spec's JavaScript source.
+  return pdfEnv.precompile(parsePdf(relative, source), PDF_OPTIONS) as unknown as string;
+}
+
+/** A template from `precompilePdfTemplate`'s output. */
+export function precompiledPdfTemplate(spec: string): Handlebars.TemplateDelegate {
+  // The spec is the precompiler's output read from the bundle's own assets, never user input.
+  const templateSpec = new Function(`return ${spec};`)() as TemplateSpecification;
+  return pdfEnv.template(templateSpec);
+}
+
+/** Precompiled when the bundle carries it, else compiled from the .hbs. */
+async function loadPdf(relative: string): Promise<Handlebars.TemplateDelegate> {
+  const spec = await readPrecompiled(relative);
+  if (spec !== undefined) return precompiledPdfTemplate(spec);
+  return compilePdf(relative, await readTemplate(relative));
 }
 
 function pdfTemplate(relative: string): Promise<Handlebars.TemplateDelegate> {
   let t = pdfCompiled.get(relative);
   if (!t) {
-    t = readTemplate(relative).then((source) => compilePdf(relative, source));
+    t = loadPdf(relative);
     t.catch(() => pdfCompiled.delete(relative));
     pdfCompiled.set(relative, t);
   }
@@ -379,12 +407,11 @@ function loadPdfPartials(): Promise<void> {
     for (const name of await listTemplates(PARTIALS_DIR)) {
       if (!name.endsWith('.hbs')) continue;
       const relative = `${PARTIALS_DIR}/${name}`;
-      const source = await readTemplate(relative);
       pdfEnv.registerPartial(
         name.slice(0, -4),
-        wrapPartial(`templates/${relative}`, compilePdf(relative, source)),
+        wrapPartial(`templates/${relative}`, await loadPdf(relative)),
       );
-      partialSources.set(name.slice(0, -4), { relative, source });
+      partialSources.set(name.slice(0, -4), relative);
     }
   })();
   pdfPartials.catch(() => {
@@ -393,7 +420,8 @@ function loadPdfPartials(): Promise<void> {
   return pdfPartials;
 }
 
-const partialSources = new Map<string, { relative: string; source: string }>();
+/** Partial name → its file under templates/ (sources are read again only on the error paths). */
+const partialSources = new Map<string, string>();
 
 /** Run a PDF template to markup (no parsing); errors become TemplateError with the file and line. */
 export async function renderMarkupText(relative: string, context: object): Promise<string> {
@@ -425,15 +453,17 @@ async function runPdf(
     const missing = /^"(.+)" not defined in/.exec(e.message ?? '');
     let reason = e.message ?? String(error);
     if (missing) {
-      const text =
-        file === `templates/${relative}`
-          ? await source()
-          : [...partialSources.values()].find((p) => `templates/${p.relative}` === file)?.source;
+      const text = file === `templates/${relative}` ? await source() : await readPartialSource(file);
       const expression = expressionAt(text, e.lineNumber, e.column) ?? missing[1];
       reason = `значение {{${expression}}} не задано (необязательное поле выводите внутри {{#if}})`;
     }
     throw new TemplateError(file, e.lineNumber, reason);
   }
+}
+
+async function readPartialSource(file: string): Promise<string | undefined> {
+  const relative = [...partialSources.values()].find((rel) => `templates/${rel}` === file);
+  return relative === undefined ? undefined : readTemplate(relative);
 }
 
 /** The `{{…}}` expression at a line and column of a template, for error messages. */
@@ -510,9 +540,9 @@ export async function locateInTemplate(
   (traceEnv as unknown as WithCompiler).JavaScriptCompiler = printStrictCompiler(
     (traceEnv as unknown as WithCompiler).JavaScriptCompiler,
   );
-  for (const [name, { relative: rel, source }] of partialSources) {
+  for (const [name, rel] of partialSources) {
     files.push(`templates/${rel}`);
-    traceEnv.registerPartial(name, instrument(source, files.length - 1));
+    traceEnv.registerPartial(name, instrument(await readTemplate(rel), files.length - 1));
   }
   const main = traceEnv.compile(instrument(source ?? (await readTemplate(relative)), 0), {
     preventIndent: true,
