@@ -582,35 +582,54 @@ async function markDone(id: string, lease: string): Promise<void> {
   }
 }
 
-/** Claim the item for LEASE_MS if it is pending, due and not leased by a live worker; the claimed item, or undefined. */
-async function claim(id: string): Promise<{ item: OutboxItem; lease: string } | undefined> {
+/** A worker claimed the item and never finished: killed, timed out (Lambda), or slower than its lease. */
+class WorkerLostError extends Error {
+  constructor() {
+    super('The previous worker on this item did not finish within its lease');
+    this.name = 'WorkerLost';
+  }
+}
+
+type Claim = { item: OutboxItem; lease: string; lost?: true };
+
+/**
+ * Claim the item for LEASE_MS if it is pending and due and nobody holds it. An item whose lease ran out was
+ * taken by a worker that never came back: that attempt failed (`lost`), and is counted like any other failure,
+ * so an item that kills every worker taking it is parked in the end instead of being retried for ever.
+ */
+async function claim(id: string): Promise<Claim | undefined> {
   const now = clockNow();
   const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-  try {
-    const item = await table.update(
-      keys.outbox(id),
-      {
-        expression:
-          'SET #lease = :lease, #rendered = if_not_exists(#rendered, :map), #sent = if_not_exists(#sent, :map), #created = if_not_exists(#created, :list)',
-        names: { '#rendered': 'rendered', '#sent': 'sent', '#created': 'childrenCreated' },
-        values: { ':lease': lease, ':map': {}, ':list': [] },
-      },
-      {
-        expression:
-          '#status = :pending AND #next <= :due AND (attribute_not_exists(#lease) OR #lease < :now)',
-        names: { '#status': 'status', '#next': 'nextAttemptAt', '#lease': 'leaseUntil' },
-        values: {
-          ':pending': 'pending',
-          ':due': new Date(now.getTime() + CLAIM_TOLERANCE_MS).toISOString(),
-          ':now': now.toISOString(),
+  const take = async (leaseCondition: string, values: Record<string, string> = {}) => {
+    try {
+      const item = await table.update(
+        keys.outbox(id),
+        {
+          expression:
+            'SET #lease = :lease, #rendered = if_not_exists(#rendered, :map), #sent = if_not_exists(#sent, :map), #created = if_not_exists(#created, :list)',
+          names: { '#rendered': 'rendered', '#sent': 'sent', '#created': 'childrenCreated' },
+          values: { ':lease': lease, ':map': {}, ':list': [] },
         },
-      },
-    );
-    return { item: item as unknown as OutboxItem, lease };
-  } catch (error) {
-    if (error instanceof ConditionFailedError) return undefined;
-    throw error;
-  }
+        {
+          expression: `#status = :pending AND #next <= :due AND ${leaseCondition}`,
+          names: { '#status': 'status', '#next': 'nextAttemptAt', '#lease': 'leaseUntil' },
+          values: {
+            ':pending': 'pending',
+            ':due': new Date(now.getTime() + CLAIM_TOLERANCE_MS).toISOString(),
+            ...values,
+          },
+        },
+      );
+      return item as unknown as OutboxItem;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return undefined;
+      throw error;
+    }
+  };
+  const free = await take('attribute_not_exists(#lease)');
+  if (free) return { item: free, lease };
+  const abandoned = await take('#lease < :now', { ':now': now.toISOString() });
+  return abandoned ? { item: abandoned, lease, lost: true } : undefined;
 }
 
 async function recordFailure(item: OutboxItem, lease: string, error: unknown): Promise<'failed' | 'parked'> {
@@ -700,6 +719,11 @@ export async function processOutboxItem(id: string): Promise<OutboxSummary> {
   }
   summary.processed = 1;
   const { item, lease } = claimed;
+  if (claimed.lost) {
+    // Its retry comes after the backoff, as after any failed attempt.
+    summary[await recordFailure(item, lease, new WorkerLostError())] += 1;
+    return summary;
+  }
   let run: ItemRun | undefined;
   try {
     const kind = findKind(item.kind);

@@ -13,7 +13,7 @@ import {
   processOutboxItem,
   processOutboxItems,
 } from '../../functions/core/outbox';
-import { loadItem, loadRecord, seedOutboxItem } from '../support/outbox';
+import { loadItem, loadRecord, seedOutboxItem, untilNextAttempt } from '../support/outbox';
 import { diagnosticsPayload, uniqueEmail } from '../support/records';
 import { ownSesEmulator } from '../support/ses-emulator';
 import { useStack } from '../support/stack';
@@ -256,8 +256,12 @@ describe('outbox: a worker killed between render and send', () => {
       const leased = await loadItem(s.item.id);
       expect(leased).toMatchObject({ status: 'pending', attempts: 0 });
       expect(await processOutboxItem(s.item.id)).toMatchObject({ processed: 0, skipped: 1 });
-      // …then the next run finishes what is left.
+      // …then the lost attempt is counted as failed, and the retry after the backoff finishes what is left.
       shiftTo(new Date(Date.parse(leased.leaseUntil!) + 1000));
+      expect(await processOutboxItem(s.item.id)).toMatchObject({ processed: 1, failed: 1, sent: 0 });
+      await expectRetrying(s, 1);
+      expect((await loadItem(s.item.id)).lastError).toBe('WorkerLost');
+      await untilNextAttempt(s.item.id);
       expect(await processOutboxItem(s.item.id)).toMatchObject({
         done: 1,
         rendered: 1 - killed.pdfsRecorded,
@@ -267,4 +271,44 @@ describe('outbox: a worker killed between render and send', () => {
     },
     120_000,
   );
+});
+
+describe('outbox: an item no worker comes back from', () => {
+  it('counts each lost worker as a failed attempt, backs off, and parks the item after the last', async () => {
+    const [s] = (await submissions(1)) as [Submission];
+    // Every worker taking the item hangs in its render (as a Lambda does until its timeout cuts it off).
+    let wake!: () => void;
+    const hung = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const { putBlob } = blobs;
+    vi.spyOn(blobs, 'putBlob').mockImplementation(async (blob) => {
+      if (blob.key.includes(s.record.id)) await hung;
+      return putBlob(blob);
+    });
+    const lostWorkers: Promise<OutboxSummary>[] = [];
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      lostWorkers.push(processOutboxItem(s.item.id));
+      await expect.poll(async () => (await loadItem(s.item.id)).leaseUntil).toBeDefined();
+      shiftTo(new Date(Date.parse((await loadItem(s.item.id)).leaseUntil!) + 1000));
+      const outcome = await processOutboxItem(s.item.id);
+      if (attempt === MAX_ATTEMPTS) break;
+      expect(outcome).toMatchObject({ processed: 1, failed: 1, parked: 0 });
+      await expectRetrying(s, attempt);
+      await untilNextAttempt(s.item.id);
+    }
+    expect(await loadItem(s.item.id)).toMatchObject({
+      status: 'parked',
+      attempts: MAX_ATTEMPTS,
+      lastError: 'WorkerLost',
+    });
+    expect((await loadRecord(s.record.id)).deliveryFailed).toBe(true);
+
+    // The lost workers wake up at last: none holds the item any more, so none records or sends anything.
+    wake();
+    for (const summary of await Promise.all(lostWorkers)) expect(summary).toMatchObject({ done: 0, sent: 0 });
+    expect(await loadItem(s.item.id)).toMatchObject({ status: 'parked', attempts: MAX_ATTEMPTS });
+    expect((await loadRecord(s.record.id)).documents).toEqual([]);
+    expect(await mailsOf(s, new Date(0))).toEqual({ applicant: [], operator: [] });
+  }, 120_000);
 });
