@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadInstance } from '../infra/instances';
 import type { InstanceSettings } from './core/instance-settings';
 

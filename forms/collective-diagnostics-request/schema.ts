@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 import {
   type Agreement,
   AgreeSchema,

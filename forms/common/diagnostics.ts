@@ -7,7 +7,7 @@ import {
   type StageEffects,
 } from '../../functions/core/kind';
 import type { DiagnosticsObservation } from '../../functions/core/reports/diagnostics';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 import { DeficitLevel, isoDateField, ManagerBlock, TeacherBlock, text } from './types';
 
 /**

@@ -4,7 +4,7 @@ import {
   defineAction,
   type StageDefinition,
 } from '../../functions/core/kind';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 
 /**
  * Email confirmation (DOMAIN.md, instance setting `emailConfirmation`): where the instance requires it, a public

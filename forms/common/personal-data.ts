@@ -1,4 +1,4 @@
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 
 /**
  * The consent to the processing of personal data (152-FZ art. 9). Since 1 September 2025 it must be a separate

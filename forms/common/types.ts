@@ -1,5 +1,5 @@
 import { emailField } from '../../functions/core/fields';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 
 /** Common types of DOMAIN.md, shared by every kind. Messages are Russian and name the rule, never the value. */
 

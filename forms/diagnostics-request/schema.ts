@@ -1,4 +1,4 @@
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 import {
   type Agreement,
   AgreeSchema,

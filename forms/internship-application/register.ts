@@ -1,5 +1,5 @@
 import { defineRegister, type RecordState } from '../../functions/core/kind';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 import {
   ActivityFormat,
   AudienceGroup,

@@ -1,5 +1,5 @@
 import { diagnosticsReport, diagnosticsReportPdf } from '../core/reports/diagnostics';
-import { z } from '../core/zod-ru';
+import * as z from '../core/zod-ru';
 import { httpHandler } from '../http/handler';
 
 const ReportQuerySchema = z

@@ -1,5 +1,5 @@
 import { createRecord } from '../core/engine';
-import { z } from '../core/zod-ru';
+import * as z from '../core/zod-ru';
 import { idempotencyScope } from '../http/caller';
 import { httpHandler } from '../http/handler';
 

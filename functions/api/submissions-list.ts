@@ -1,5 +1,5 @@
 import { listRecords } from '../core/records';
-import { z } from '../core/zod-ru';
+import * as z from '../core/zod-ru';
 import { httpHandler } from '../http/handler';
 
 const QueueQuerySchema = z.strictObject({

@@ -57,6 +57,9 @@ export async function runWorker(name: string): Promise<unknown> {
     throw new AppError('not-found', `Нет фонового обработчика «${name}»`);
   }
   // The manifest is the one list of workers; this route runs only under `npm start` (tsx resolves the path).
-  const module = (await import(/* @vite-ignore */ `../${worker.handler}`)) as { run: () => Promise<unknown> };
+  // A plain variable, not a template literal: esbuild would turn `../${...}` into a glob and bundle every module
+  // under functions/ (workers, PDF engine, mail) into each function that imports this file (web/staff does).
+  const specifier = `../${worker.handler}`;
+  const module = (await import(/* @vite-ignore */ specifier)) as { run: () => Promise<unknown> };
   return { worker: name, result: await module.run() };
 }

@@ -1,4 +1,4 @@
-import { z } from './zod-ru';
+import * as z from './zod-ru';
 
 /** DOMAIN.md, common types: an email is trimmed, lower-cased and valid. */
 export const emailField = (message = 'Укажите корректный адрес электронной почты') =>

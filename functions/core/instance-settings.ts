@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Settings of one regional instance (DOMAIN.md, "Instance settings").

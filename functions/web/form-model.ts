@@ -1,7 +1,7 @@
 import { commonLabels, commonOptionLabels, rowLabels } from '../../forms/common/labels';
 import * as commonTypes from '../../forms/common/types';
 import type { FormPresentation, KindDefinition } from '../core/kind';
-import { z } from '../core/zod-ru';
+import * as z from '../core/zod-ru';
 
 /**
  * A form's fields, derived from a zod schema (through its JSON Schema, input side) and the kind's Russian labels,

@@ -11,7 +11,7 @@ import type { KindDefinition, StaffRole } from '../core/kind';
 import { getHistory, getRecord, listRecords } from '../core/records';
 import { publicRegister } from '../core/registers';
 import { blockRowsOf, diagnosticsReport, type ReportQuery } from '../core/reports/diagnostics';
-import { z } from '../core/zod-ru';
+import * as z from '../core/zod-ru';
 import { formatDate } from '../documents/templating';
 import { assertSameOrigin } from '../http/caller';
 import { applyRowOperation, rawFromEntries, readForm } from './form-data';

@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/adapters/table-definition';
+import { BUNDLED_ASSETS, FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 
 export type DataAccess = 'read' | 'readWrite';
@@ -45,34 +46,6 @@ const TABLE_WRITE_ACTIONS = [
 ];
 const BUCKET_READ_OBJECT_ACTIONS = ['s3:GetObject'];
 const BUCKET_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
-
-/**
- * The project is ESM. Bundled CommonJS dependencies (handlebars, some SDK internals) still call `require` for
- * Node built-ins, which an ESM bundle does not define; this gives them one.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __cpdCreateRequire } from 'node:module'; const require = __cpdCreateRequire(import.meta.url);";
-
-/**
- * Files copied next to the bundle, where functions/documents/assets.ts looks first
- * (`$LAMBDA_TASK_ROOT/assets/...`): the templates, and the TTF fonts the PDFs embed (from the npm package).
- * Paths are relative to the project root.
- */
-const BUNDLED_ASSETS = [
-  { from: 'templates', to: 'assets/templates' },
-  // PT Serif (the documents' face) and DejaVu Sans (symbols PT Serif lacks): functions/documents/assets.ts FONT_FILES.
-  ...[
-    ['400Regular/PTSerif_400Regular.ttf', 'PTSerif-Regular.ttf'],
-    ['700Bold/PTSerif_700Bold.ttf', 'PTSerif-Bold.ttf'],
-    ['400Regular_Italic/PTSerif_400Regular_Italic.ttf', 'PTSerif-Italic.ttf'],
-    ['700Bold_Italic/PTSerif_700Bold_Italic.ttf', 'PTSerif-BoldItalic.ttf'],
-  ].map(([from, to]) => ({
-    from: `node_modules/@expo-google-fonts/pt-serif/${from}`,
-    to: `assets/fonts/${to}`,
-  })),
-  { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', to: 'assets/fonts/DejaVuSans.ttf' },
-  { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', to: 'assets/fonts/DejaVuSans-Bold.ttf' },
-];
 
 export interface AppFunctionProps {
   /** Absolute path of the handler module; it exports `handler`. */
@@ -135,6 +108,7 @@ export class AppFunction extends Construct {
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       description: props.description,
+      // FUNCTION_TARGET (node22) of the bundle matches this runtime.
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: profile.memorySize,
@@ -148,20 +122,12 @@ export class AppFunction extends Construct {
         INSTANCE_ID: props.instanceId,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         // Stack traces in the logs point at the TypeScript sources through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
       bundling: {
+        // Shared with the cold-start benchmark (test/bench/functions.ts), so it measures what is deployed.
+        ...FUNCTION_BUNDLING,
         format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer the ESM build of dependencies that ship both.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK is bundled rather than taken from the runtime: package.json pins its versions, and the
-        // behaviour tested locally must be the behaviour deployed.
-        externalModules: [],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -57,26 +57,6 @@ const serverOnly: Plugin = {
   },
 };
 
-/**
- * functions/core/zod-ru.ts picks the Russian messages through `z.locales`, which keeps every locale in a bundle;
- * the browser gets the same configuration with the Russian locale alone.
- */
-const russianOnly: Plugin = {
-  name: 'russian-only',
-  setup(b) {
-    b.onLoad({ filter: /functions[\\/]core[\\/]zod-ru\.ts$/ }, () => ({
-      contents: [
-        "import { z } from 'zod';",
-        "import ru from 'zod/v4/locales/ru.js';",
-        'z.config(ru());',
-        'export { z };',
-      ].join('\n'),
-      loader: 'ts',
-      resolveDir: join(ROOT, 'functions', 'core'),
-    }));
-  },
-};
-
 export async function buildClientScript(): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [ENTRY],
@@ -88,7 +68,7 @@ export async function buildClientScript(): Promise<Uint8Array> {
     minify: true,
     legalComments: 'none',
     charset: 'utf8',
-    plugins: [russianOnly, serverOnly],
+    plugins: [serverOnly],
     logLevel: 'silent',
     metafile: process.argv.includes('--analyze'),
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PersonSchema } from '../../forms/common/types';
 import { kinds } from '../../forms/registry';
-import { z } from '../../functions/core/zod-ru';
+import * as z from '../../functions/core/zod-ru';
 import {
   applyRowOperation,
   entriesFromUrlEncoded,

@@ -1,5 +1,5 @@
 import { setClock } from '../../core/dev';
-import { z } from '../../core/zod-ru';
+import * as z from '../../core/zod-ru';
 import { httpHandler } from '../../http/handler';
 
 const ClockSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { mintStaffToken } from '../../core/dev';
 import { emailField } from '../../core/fields';
-import { z } from '../../core/zod-ru';
+import * as z from '../../core/zod-ru';
 import { httpHandler } from '../../http/handler';
 
 const TokenRequestSchema = z.strictObject({

@@ -8,7 +8,7 @@
  */
 import { findKind } from '../../../forms/registry';
 import type { FormPresentation } from '../../core/kind';
-import { z } from '../../core/zod-ru';
+import * as z from '../../core/zod-ru';
 import { rawFromEntries, readForm } from '../form-data';
 import { actionForm, creationForm, type ObjectNode } from '../form-model';
 
