@@ -1,7 +1,22 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Vitest's order, except that the personal-data scan of the integration run comes last: it scans what every other
+ * file made the handlers log, request and answer (test/integration/pii-scan.test.ts).
+ */
+class LastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isLast = (f: TestSpecification) => f.moduleId.endsWith('/test/integration/pii-scan.test.ts');
+    return [...sorted.filter((f) => !isLast(f)), ...sorted.filter(isLast)];
+  }
+}
 
 export default defineConfig({
   test: {
+    // The personal-data scan of the integration run goes last.
+    sequence: { sequencer: LastSequencer },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -14,6 +15,32 @@ const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 /** API Gateway's own payload limit (HTTP APIs take up to 10 MB); the handlers enforce their own, smaller ones. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json)|text\/)/i;
+
+/** What the gateway saw of one exchange: for the test run's scans (no personal data in URLs, logs, errors). */
+export interface GatewayExchange {
+  method: string;
+  /** Path and query string as requested. */
+  url: string;
+  status: number;
+  /** Where a redirect points (a presigned document URL, a page). */
+  location?: string;
+  contentType?: string;
+  /** The request body, when there was one. */
+  requestBody?: Buffer;
+  /** The response body of an error answer (status 400 and above). */
+  errorBody?: string;
+}
+
+export interface GatewayOptions {
+  /** Called after every answer. */
+  observe?: (exchange: GatewayExchange) => void;
+}
+
+/**
+ * Set while a request is handled, across every await of its handler: whatever is written to the console inside it
+ * was logged by the product (the test stack captures it and scans it for personal data).
+ */
+export const gatewayRequestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -152,10 +179,15 @@ function gatewayError(res: ServerResponse, status: number, code: string, message
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
-export function createGateway(routes: HttpRoute[]): Server {
+export function createGateway(routes: HttpRoute[], options: GatewayOptions = {}): Server {
   const compiled = routes.map(compile);
-  return createServer(async (req, res) => {
+  return createServer((req, res) => {
     const requestId = randomUUID();
+    if (options.observe) observeExchange(req, res, options.observe);
+    void gatewayRequestScope.run({ requestId }, () => serve(req, res, requestId));
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     try {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const matches = compiled
@@ -184,5 +216,29 @@ export function createGateway(routes: HttpRoute[]): Server {
       if (!res.headersSent)
         gatewayError(res, 500, 'internal', `Внутренняя ошибка. Номер запроса: ${requestId}`, requestId);
     }
+  }
+}
+
+/** Reports the exchange once answered: the request's URL and body, the answer's status, redirect and error body. */
+function observeExchange(req: IncomingMessage, res: ServerResponse, observe: (e: GatewayExchange) => void) {
+  const requestChunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => requestChunks.push(chunk));
+  const responseChunks: Buffer[] = [];
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    if (Buffer.isBuffer(args[0]) || typeof args[0] === 'string') responseChunks.push(Buffer.from(args[0]));
+    return end(...args);
+  }) as typeof res.end;
+  res.once('finish', () => {
+    const location = res.getHeader('location');
+    observe({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      status: res.statusCode,
+      ...(location ? { location: String(location) } : {}),
+      contentType: req.headers['content-type'],
+      ...(requestChunks.length ? { requestBody: Buffer.concat(requestChunks) } : {}),
+      ...(res.statusCode >= 400 ? { errorBody: Buffer.concat(responseChunks).toString('utf8') } : {}),
+    });
   });
 }

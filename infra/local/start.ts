@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { type LocalStartEnv, localStartEnv, provideRuntimeEnv } from '../../functions/config';
 import { httpRoutes, scheduledWorkers } from '../../functions/manifest';
 import { devRoutes } from './dev-routes';
-import { createGateway } from './gateway';
+import { createGateway, type GatewayOptions } from './gateway';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -107,7 +107,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
+export async function startLocalStack(env: LocalStartEnv, options: GatewayOptions = {}): Promise<LocalStack> {
   const started = Date.now();
   const dataDir = resolve(ROOT, env.DATA_DIR);
   const host = env.HOST;
@@ -128,7 +128,7 @@ export async function startLocalStack(env: LocalStartEnv): Promise<LocalStack> {
   ]);
   children.push(s3.child);
 
-  const gateway = createGateway([...httpRoutes, ...devRoutes]);
+  const gateway = createGateway([...httpRoutes, ...devRoutes], options);
   const appPort = await listen(gateway, env.PORT, host);
   const appUrl = `http://${host}:${appPort}`;
   const urls = {

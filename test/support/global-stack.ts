@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../infra/local/start';
+import { startCapture } from './pii-capture';
 
 /**
  * Boots the embedded default once per test run on random ports, DynamoDB in memory, data in a temp dir, and the
@@ -11,18 +12,25 @@ import { startLocalStack } from '../../infra/local/start';
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cpd-test-'));
-  const stack = await startLocalStack({
-    PORT: 0,
-    HOST: '127.0.0.1',
-    INSTANCE_ID: 'smolensk',
-    DATA_DIR: dataDir,
-    DYNAMODB_PORT: 0,
-    S3_PORT: 0,
-    SES_PORT: 0,
-    EPHEMERAL: true,
-    WORKER_POLL_MS: 0,
-    LOG_LEVEL: 'ERROR',
-  });
+  // Everything the handlers log, every URL and every error answer of the run, for the personal-data scan
+  // (test/integration/pii-scan.test.ts); the console still shows errors only.
+  const capture = startCapture(dataDir);
+  const stack = await startLocalStack(
+    {
+      PORT: 0,
+      HOST: '127.0.0.1',
+      INSTANCE_ID: 'smolensk',
+      DATA_DIR: dataDir,
+      DYNAMODB_PORT: 0,
+      S3_PORT: 0,
+      SES_PORT: 0,
+      EPHEMERAL: true,
+      WORKER_POLL_MS: 0,
+      // DEBUG: a scan of logs at ERROR would prove nothing about what the handlers log on the way.
+      LOG_LEVEL: 'DEBUG',
+    },
+    { observe: capture.observe },
+  );
   project.provide('stack', {
     appUrl: stack.appUrl,
     sesUrl: stack.sesUrl,
@@ -32,6 +40,7 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await stack.stop();
+    capture.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
