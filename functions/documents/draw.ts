@@ -1,4 +1,4 @@
-import { deflate } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
 import type { FontSet } from './fonts';
 import type { LaidPage, PageGeometry } from './layout';
@@ -124,10 +124,10 @@ function subsetTag(face: UsedFace, index: number): string {
 }
 
 /**
- * Streams of one document, compressed on libuv's thread pool while the main thread draws the next page: zlib was
- * the largest single cost of drawing, and on a machine (or Lambda size) with a second core it now runs beside the
- * layout instead of after it. Each stream's object number is taken when it is asked for, so the file is the same
- * whatever order the compressions finish in.
+ * Streams of one document, deflated with the platform's zlib. Page contents (many, small) are compressed at once:
+ * zlib's asynchronous path costs about twice the CPU time per call in stream machinery. Font programs (few,
+ * large, binary, level 6) go to libuv's thread pool and compress beside the rest of the drawing. Each stream's
+ * object number is taken when it is asked for, so the file does not depend on when a compression finishes.
  */
 class Streams {
   private readonly pending: Promise<void>[] = [];
@@ -135,15 +135,22 @@ class Streams {
   constructor(private readonly doc: PDFDocument) {}
 
   /** Level 3 for page contents (most of the bytes, compress fast), 6 for font programs (smaller, once each). */
-  add(data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
+  add(data: Uint8Array, extra: Record<string, number> = {}, level = 3, background = false): PDFRef {
     const ctx = this.doc.context;
     const ref = ctx.nextRef();
+    const assign = (compressed: Uint8Array) => {
+      const dict = ctx.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
+      ctx.assign(ref, PDFRawStream.of(dict, compressed));
+    };
+    if (!background) {
+      assign(deflateSync(data, { level }));
+      return ref;
+    }
     this.pending.push(
       new Promise((resolve, reject) =>
         deflate(data, { level }, (error, compressed) => {
           if (error) return reject(error);
-          const dict = ctx.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
-          ctx.assign(ref, PDFRawStream.of(dict, compressed));
+          assign(compressed);
           resolve();
         }),
       ),
@@ -169,7 +176,7 @@ function embedFace(
   const scale = 1000 / f.unitsPerEm;
   const name = `${subsetTag(face, index)}+${f.postScriptName}`;
   const program = subset(f, face.order);
-  const fontFile = streams.add(program, { Length1: program.length }, 6);
+  const fontFile = streams.add(program, { Length1: program.length }, 6, true);
   const italic = f.italicAngle !== 0;
   const descriptor = ctx.register(
     ctx.obj({
