@@ -120,7 +120,12 @@ class DeclarationError extends Error {
 /** What a log line and `lastError` may say about a failure: its name and our code, never its message (it may quote an address). */
 function errorCode(error: unknown): string {
   if (error instanceof DeclarationError) return `${error.name}:${error.code}`;
-  if (error instanceof Error) return error.name || 'Error';
+  if (error instanceof Error) {
+    // Network failures are all plain `Error`s; their system code (ECONNREFUSED, ETIMEDOUT) tells them apart.
+    const system = (error as { code?: unknown }).code;
+    const name = error.name || 'Error';
+    return typeof system === 'string' && /^E[A-Z]+$/.test(system) ? `${name}:${system}` : name;
+  }
   return 'Unknown';
 }
 

@@ -192,6 +192,8 @@ describe('outbox: the SES emulator stopped and started again', () => {
       for (const s of seeded.slice(1)) await expectRetrying(s, attempt);
     }
     expect((await loadItem(first.item.id)).sent).toHaveProperty('0');
+    // The stored error says what happened (the connection was refused), which a bare `Error` would not.
+    for (const s of seeded) expect((await loadItem(s.item.id)).lastError).toBe('Error:ECONNREFUSED');
 
     await ses.start();
     expect(await round(seeded)).toMatchObject({ processed: 3, done: 3, failed: 0, rendered: 0, sent: 5 });
