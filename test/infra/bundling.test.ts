@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { bundleFunction, importOnce } from '../bench/functions';
 import { onlyResource } from './support';
 
 /** Invokes the bundled handler the way Lambda's Node.js runtime would, with an HTTP API (v2) event. */
@@ -29,7 +31,7 @@ process.stdout.write(JSON.stringify(await handler(event, context)));
 `;
 
 describe('bundling (the one real esbuild run of the infra tests)', () => {
-  it('bundles a real handler into an ESM module that starts and answers in a Lambda-like environment', () => {
+  it('bundles a real handler into an ESM module that starts and answers in a Lambda-like environment', async () => {
     const built = buildApp('smolensk', {
       manifest: {
         httpRoutes: [{ method: 'GET', path: '/healthz', handler: 'api/health' }],
@@ -77,5 +79,16 @@ describe('bundling (the one real esbuild run of the infra tests)', () => {
     const response = JSON.parse(run.stdout) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ ok: true });
+
+    // The cold-start benchmark (npm run bench -- --suite functions) builds through esbuild's API with the shared
+    // settings; it measures the deployed code only if its bundle is this one, byte for byte.
+    const benchDir = mkdtempSync(path.join(tmpdir(), 'cpd-bench-bundle-'));
+    try {
+      await bundleFunction('api/health', benchDir);
+      expect(readFileSync(path.join(benchDir, 'index.mjs'), 'utf8') === bundle).toBe(true);
+      expect(importOnce('api/health', benchDir)).toBeGreaterThan(0);
+    } finally {
+      rmSync(benchDir, { recursive: true, force: true });
+    }
   });
 });
