@@ -129,11 +129,17 @@ describe('individual diagnostics request in the browser', () => {
     expect(await op.locator('.stage').innerText()).toContain('Результаты направлены');
     await checkPage(op, SCENARIO, '10-record-results-issued');
 
-    // The analytical note from the workspace: the form asks the API for the PDF with the session cookie.
+    // The analytical note from the workspace: on the page, and as the PDF the API gives with the session cookie.
     await op.getByRole('link', { name: 'Отчёты и реестры' }).click();
     await op.waitForURL(/\/staff\/reports$/);
     await checkPage(op, SCENARIO, '10a-reports');
-    const noteForm = op.locator('form[action="/v1/reports/diagnostics"]');
+    const noteForm = op.locator('form[action="/staff/reports"]');
+    await Promise.all([
+      op.waitForURL(/report=diagnostics/),
+      noteForm.getByRole('button', { name: 'Показать справку' }).click(),
+    ]);
+    expect(await op.locator('#note-title').innerText()).toContain('Аналитическая справка');
+    await checkPage(op, SCENARIO, '10b-analytical-note');
     const query = new URLSearchParams({
       format: 'pdf',
       from: await noteForm.locator('input[name="from"]').inputValue(),
@@ -142,6 +148,16 @@ describe('individual diagnostics request in the browser', () => {
     const note = await op.request.get(`${stack.appUrl}/v1/reports/diagnostics?${query}`);
     expect(note.status()).toBe(200);
     expect(note.headers()['content-type']).toContain('pdf');
+    expect(await noteForm.getByRole('button', { name: 'Скачать PDF' }).getAttribute('formaction')).toBe(
+      '/v1/reports/diagnostics',
+    );
+    // The register of internship sites, readable on the page too.
+    await Promise.all([
+      op.waitForURL(/register=internship-sites/),
+      op.getByRole('link', { name: 'Показать реестр' }).click(),
+    ]);
+    expect(await op.locator('#register-title').count()).toBe(1);
+    await checkPage(op, SCENARIO, '10c-internship-register');
     await operator.close();
 
     // The teacher opens the results by the link in the results mail.
