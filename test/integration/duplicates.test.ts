@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listBlobKeys } from '../../functions/adapters/blobs';
 import { config } from '../../functions/config';
 import { daysFromNow, diagnosticsRequest } from '../support/fixtures';
+import { mailTo } from '../support/route-api';
+import { routeFixture } from '../support/routes';
 import { api, useStack } from '../support/stack';
 import { staffToken } from '../support/staff';
 
@@ -50,12 +52,6 @@ async function recordsOf(surname: string): Promise<{ id: string }[]> {
   return res.json.items;
 }
 
-async function mailbox(to: string, refPart?: string): Promise<{ subject: string; attachments: unknown[] }[]> {
-  const res = await api(stack, 'GET', `/dev/mailbox?to=${encodeURIComponent(to)}`);
-  expect(res.status).toBe(200);
-  return res.json.filter((m: { subject: string }) => !refPart || m.subject.includes(refPart));
-}
-
 /** The outbox worker, run until `done` holds (another file's items may come first), then once more. */
 async function runOutboxUntil(done: () => Promise<boolean>) {
   await expect
@@ -94,12 +90,28 @@ describe('one Idempotency-Key', () => {
 
     const ref = id.slice(0, 8);
     const operatorMailbox = config().instance.mailboxes.operator;
-    await runOutboxUntil(async () => (await mailbox(operatorMailbox, ref)).length > 0);
+    await runOutboxUntil(async () => (await mailTo(stack, operatorMailbox, ref)).length > 0);
     expect(await listBlobKeys(`records/${id}/`)).toEqual([`records/${id}/request-v1.pdf`]);
     const record = await api(stack, 'GET', `/v1/submissions/${id}`, undefined, operator);
     expect(record.json.documents.map((d: { name: string }) => d.name)).toEqual(['request']);
-    expect(await mailbox(emailOf(body))).toHaveLength(1);
-    expect(await mailbox(operatorMailbox, ref)).toHaveLength(1);
+    expect(await mailTo(stack, emailOf(body))).toHaveLength(1);
+    expect(await mailTo(stack, operatorMailbox, ref)).toHaveLength(1);
+  }, 120_000);
+
+  it(`advances a gap-free number once for ${COPIES} identical concurrent creations of a numbered kind`, async () => {
+    const centre = await staffToken(stack, ['centre']);
+    const body = routeFixture();
+    const key = `dup-${crypto.randomUUID()}`;
+    const results = await concurrently(() =>
+      api(stack, 'POST', '/v1/submissions/route', body, { ...centre, 'idempotency-key': key }),
+    );
+    expect(statusesOf(results)).toEqual({ 201: COPIES });
+    expect(new Set(results.map((r) => `${r.json.id} ${r.json.number}`)).size).toBe(1);
+    // A3 4.3.3: the next route takes the next number — the copies used up none.
+    const next = await api(stack, 'POST', '/v1/submissions/route', routeFixture(), centre);
+    expect(next.status).toBe(201);
+    const serial = (n: string) => Number(n.split('-').pop());
+    expect(serial(next.json.number)).toBe(serial(results[0]!.json.number) + 1);
   }, 120_000);
 
   it('answers 409 to the key with another body, and of two bodies racing for one key exactly one wins', async () => {
@@ -153,12 +165,12 @@ describe('actions on one version', () => {
     const history = await api(stack, 'GET', `/v1/submissions/${id}/history`, undefined, operator);
     expect(history.json.map((e: { action: string }) => e.action)).toEqual(['create', 'agree']);
     // One stage entered, so one invitation: rendered once, mailed once.
-    await runOutboxUntil(async () => (await mailbox(email)).length >= 2);
+    await runOutboxUntil(async () => (await mailTo(stack, email)).length >= 2);
     expect((await listBlobKeys(`records/${id}/`)).sort()).toEqual([
       `records/${id}/invitation-v2.pdf`,
       `records/${id}/request-v1.pdf`,
     ]);
-    expect(await mailbox(email)).toHaveLength(2);
+    expect(await mailTo(stack, email)).toHaveLength(2);
   }, 120_000);
 
   it(`applies ${COPIES} concurrent copies of one staff action with one Idempotency-Key once, and answers each with it`, async () => {
@@ -195,7 +207,7 @@ describe('actions on one version', () => {
     // The operator hears of the withdrawal once.
     const operatorMailbox = config().instance.mailboxes.operator;
     const withdrawn = async () =>
-      (await mailbox(operatorMailbox, id.slice(0, 8))).filter((m) => /отозван/i.test(m.subject));
+      (await mailTo(stack, operatorMailbox, id.slice(0, 8))).filter((m) => /отозван/i.test(m.subject));
     await runOutboxUntil(async () => (await withdrawn()).length > 0);
     expect(await withdrawn()).toHaveLength(1);
   }, 120_000);
