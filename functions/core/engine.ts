@@ -8,7 +8,7 @@ import { config } from '../config';
 import { type ActingAs, actingAs, assertCanSee } from './access';
 import { calendarOf, declarationCalendar, momentOf, nextNoticeMoment } from './calendar';
 import { type Caller, SYSTEM } from './caller';
-import { AppError, type FieldIssue } from './errors';
+import { AppError, type FieldIssue, fieldIssues } from './errors';
 import type {
   ActionContext,
   ChildAction,
@@ -77,11 +77,8 @@ export function stateOf(record: StoredRecord): RecordState<unknown> {
   };
 }
 
-function zodIssues(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ''): FieldIssue[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
-    message: i.message,
-  }));
+function zodIssues(error: { issues: Parameters<typeof fieldIssues>[0] }, prefix = ''): FieldIssue[] {
+  return fieldIssues(error.issues, prefix);
 }
 
 function violationError(v: RuleViolation): AppError {

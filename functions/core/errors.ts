@@ -47,3 +47,19 @@ export const notFound = (message = 'Не найдено') => new AppError('not-f
 export const forbidden = (message = 'Недостаточно прав для этого действия') =>
   new AppError('forbidden', message);
 export const ruleError = (rule: string, message: string) => new AppError('rule', message, { rule });
+
+/**
+ * Zod issues as API.md's field issues. An unknown field is named by its own path (`participants.3.nickname`), not
+ * by its object's, so a client sees every failing field — one issue per unknown field.
+ */
+export function fieldIssues(
+  issues: readonly { path: PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[],
+  prefix = '',
+): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean);
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length)
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Неизвестное поле' }));
+    return [{ path: base.join('.'), message: issue.message }];
+  });
+}

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, type FieldIssue } from '../core/errors';
+import { AppError, type FieldIssue, fieldIssues } from '../core/errors';
 import { logger } from '../logger';
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -114,10 +114,7 @@ export function bodyGuard(): Middleware {
 
 /** Every failing field, with its dotted path (API.md: validation issues carry the field path). */
 export function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return fieldIssues(error.issues);
 }
 
 /** Validate the parsed body with a zod schema; the parsed (transformed) value replaces the body. */

@@ -1,0 +1,463 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSONAL_DATA_CONSENT } from '../../forms/common/personal-data';
+import { OrganizationSchema, phoneField } from '../../forms/common/types';
+import { findKind, kinds } from '../../forms/registry';
+import { get, put } from '../../functions/adapters/table';
+import type { KindDefinition, LinkParty } from '../../functions/core/kind';
+import { newLink } from '../../functions/core/links';
+import { keys, type StoredRecord } from '../../functions/core/model';
+import { purgeRecord } from '../../functions/core/retention';
+import { addDays, anchorOf, defOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
+import { drainOutbox, resetClock, setClock } from '../support/diagnostics-api';
+import { collectiveRequest, innOf, today } from '../support/diagnostics-fixtures';
+import { diagnosticsRequest } from '../support/fixtures';
+import { internshipApplication } from '../support/internship-fixtures';
+import { recordItem } from '../support/records';
+import { routeFixture } from '../support/routes';
+import { api, useStack } from '../support/stack';
+import { staffToken } from '../support/staff';
+
+/**
+ * Fuzzing of the HTTP API (issue 9, item 1) with bodies generated from the zod schemas of the kinds
+ * (test/fuzz/arbitraries.ts): every public POST route and every action input a person can send. Invariants: no
+ * 5xx ever; an invalid body → 400 in API.md's shape naming every broken field (and exactly the fields the schema
+ * refuses); a valid body → 2xx (or a named domain rule) and, for a creation, the stored payload equals the parsed
+ * body. `FUZZ_RUNS` bodies per route and per action (`npm run fuzz`: 10,000); `npm test` takes a small sample
+ * with a fixed seed. Valid bodies create records and mail, so they are one in `VALID_EVERY`, and every record the
+ * file made is purged at the end (no workers run for them, nothing left for other files).
+ */
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 24);
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_122);
+const VALID_EVERY = RUNS >= 1000 ? 20 : 3;
+const CONCURRENCY = 6;
+
+const stack = useStack();
+const madeIds = new Set<string>();
+const summary: Record<string, Record<string, number>> = {};
+
+const phones = fc
+  .tuple(
+    fc.constantFrom('+7', '8', ''),
+    fc.stringMatching(/^9\d{9}$/),
+    fc.constantFrom('spaced', 'dashed', 'plain'),
+  )
+  .map(([prefix, digits, style]) =>
+    style === 'plain'
+      ? `${prefix}${digits}`
+      : style === 'spaced'
+        ? `${prefix} (${digits.slice(0, 3)}) ${digits.slice(3, 6)} ${digits.slice(6)}`
+        : `${prefix}${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6, 8)}-${digits.slice(8)}`,
+  );
+const inns = fc.stringMatching(/^\d{9}$/).map(innOf);
+const hints = new Map<unknown, fc.Arbitrary<unknown>>([
+  [phoneField, phones],
+  [defOf(OrganizationSchema.shape.inn).innerType, inns],
+]);
+
+function count(route: string, key: string): void {
+  const s = summary[route] ?? {};
+  summary[route] = s;
+  s[key] = (s[key] ?? 0) + 1;
+}
+
+async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+/** The paths a 400 must name: every issue of the schema, an unknown field by its own path (API.md). */
+function expectedPaths(
+  schema: { safeParse(v: unknown): { success: boolean; error?: unknown } },
+  body: unknown,
+) {
+  const parsed = schema.safeParse(body) as {
+    success: boolean;
+    error?: { issues: { path: PropertyKey[]; code: string; keys?: string[] }[] };
+  };
+  return new Set(
+    (parsed.error?.issues ?? []).flatMap((i) => {
+      const base = i.path.map(String);
+      return i.code === 'unrecognized_keys'
+        ? (i.keys ?? []).map((k) => [...base, k].join('.'))
+        : [base.join('.')];
+    }),
+  );
+}
+
+/** API.md's error shape; returns the named paths. */
+function errorPaths(json: unknown): Set<string> {
+  const error = (json as { error?: { code?: unknown; message?: unknown; issues?: unknown } })?.error;
+  expect(error?.code).toBe('validation');
+  expect(typeof error?.message).toBe('string');
+  expect(Array.isArray(error?.issues)).toBe(true);
+  const issues = error?.issues as { path: unknown; message: unknown }[];
+  for (const issue of issues) {
+    expect(typeof issue.path).toBe('string');
+    expect(typeof issue.message).toBe('string');
+  }
+  return new Set(issues.map((i) => i.path as string));
+}
+
+/** Generated row and activity ids (the body may omit them) are the server's: take its ones. */
+function withServerIds(parsed: unknown, stored: unknown): unknown {
+  if (Array.isArray(parsed)) return parsed.map((v, i) => withServerIds(v, (stored as unknown[])?.[i]));
+  if (parsed && typeof parsed === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(parsed)) {
+      const s = (stored as Record<string, unknown> | undefined)?.[k];
+      out[k] = k === 'id' && typeof v === 'string' && typeof s === 'string' ? s : withServerIds(v, s);
+    }
+    return out;
+  }
+  return parsed;
+}
+
+interface Failure {
+  route: string;
+  status: number;
+  body: string;
+  answer: string;
+  why: string;
+}
+const failures: Failure[] = [];
+
+function fail(route: string, body: unknown, status: number, answer: string, why: string): void {
+  failures.push({
+    route,
+    status,
+    body: JSON.stringify(body).slice(0, 600),
+    answer: answer.slice(0, 600),
+    why,
+  });
+}
+
+/** Check one answer to an invalid body; failures are collected, not thrown, so the run reports them all. */
+function judgeInvalid(
+  route: string,
+  schema: Parameters<typeof expectedPaths>[0],
+  body: unknown,
+  broken: string[],
+  res: { status: number; json: unknown; text: string },
+) {
+  count(route, `status ${res.status}`);
+  if (res.status >= 500) return fail(route, body, res.status, res.text, '5xx');
+  if (res.status !== 400) return fail(route, body, res.status, res.text, 'invalid body not refused with 400');
+  let named: Set<string>;
+  try {
+    named = errorPaths(res.json);
+  } catch {
+    return fail(route, body, res.status, res.text, 'not the error shape of API.md');
+  }
+  const missing = broken.filter((p) => !named.has(p));
+  if (missing.length)
+    return fail(route, body, res.status, res.text, `broken fields not named: ${missing.join(', ')}`);
+  const expected = expectedPaths(schema, body);
+  const extra = [...named].filter((p) => !expected.has(p));
+  const unnamed = [...expected].filter((p) => !named.has(p));
+  if (extra.length || unnamed.length)
+    fail(route, body, res.status, res.text, `named ${[...named]} but the schema refuses ${[...expected]}`);
+}
+
+async function adminHeaders() {
+  return staffToken(stack, ['admin'], 'fuzz-admin@soiro.example.ru');
+}
+
+// ---- creations: POST /v1/submissions/{kind} ----
+
+interface CreationRoute {
+  kind: string;
+  anchor: () => unknown;
+  /** The day the rules see as today while this route is fuzzed (the internship selection window is autumn). */
+  clock?: string;
+  creatorRoles?: string[];
+  omit?: string[];
+  keep?: string[];
+}
+
+/** A route's rules tie deficit codes, activity periods and the route's dates together (forms/route/rules.ts). */
+const ROUTE_RULE_FIELDS = [
+  'role',
+  'level',
+  'deficits',
+  'code',
+  'deficitCodes',
+  'period',
+  'start',
+  'end',
+  'date',
+  'developedOn',
+  'nextDiagnosticsDate',
+];
+
+const creations: CreationRoute[] = [
+  { kind: 'diagnostics-request', anchor: () => diagnosticsRequest() },
+  { kind: 'collective-diagnostics-request', anchor: () => collectiveRequest() },
+  { kind: 'internship-application', anchor: () => internshipApplication().body, clock: '2027-09-15' },
+  {
+    kind: 'route',
+    anchor: () => routeFixture({ start: addDays(today(), 14) }),
+    creatorRoles: ['centre'],
+    omit: ['sourceId'],
+    keep: ROUTE_RULE_FIELDS,
+  },
+];
+
+async function fuzzCreation(route: CreationRoute): Promise<void> {
+  const kind = findKind(route.kind) as KindDefinition<unknown>;
+  const name = `POST /v1/submissions/${route.kind}`;
+  if (route.clock) await setClock(stack, `${route.clock}T07:00:00Z`);
+  try {
+    const day = route.clock ?? today();
+    const options: FuzzOptions = { today: day, hints, omit: route.omit, keep: route.keep };
+    const anchor = route.anchor();
+    const valid = validBodies(kind.schema, anchor, options);
+    const invalid = invalidBodies(kind.schema, valid);
+    const validCount = Math.max(1, Math.floor(RUNS / VALID_EVERY));
+    const bodies = [
+      ...fc.sample(valid, { numRuns: validCount, seed: SEED }).map((body) => ({ body, broken: undefined })),
+      ...fc.sample(invalid, { numRuns: RUNS - validCount, seed: SEED + 1 }),
+    ];
+    const creator = route.creatorRoles
+      ? await staffToken(stack, route.creatorRoles, 'fuzz-centre@soiro.example.ru')
+      : {};
+    const admin = await adminHeaders();
+    await pool(bodies, async ({ body, broken }) => {
+      const res = await api(stack, 'POST', `/v1/submissions/${route.kind}`, body, creator);
+      count(name, broken ? 'invalid' : 'valid');
+      if (broken)
+        return judgeInvalid(
+          name,
+          kind.schema,
+          body,
+          broken.map((b) => b.path),
+          res,
+        );
+      count(name, `status ${res.status}`);
+      if (res.status >= 500) return fail(name, body, res.status, res.text, '5xx');
+      if (res.status === 422) return count(name, `rule ${res.json?.error?.rule}`);
+      if (res.status !== 201) return fail(name, body, res.status, res.text, 'valid body not created');
+      madeIds.add(res.json.id);
+      const stored = await api(stack, 'GET', `/v1/submissions/${res.json.id}`, undefined, admin);
+      const parsed = kind.schema.parse(body);
+      try {
+        expect(stored.json.payload).toEqual(withServerIds(parsed, stored.json.payload));
+      } catch {
+        fail(
+          name,
+          body,
+          stored.status,
+          JSON.stringify(stored.json?.payload),
+          'stored payload differs from the parsed body',
+        );
+      }
+    });
+  } finally {
+    if (route.clock) await resetClock(stack);
+  }
+}
+
+// ---- actions: POST /v1/submissions/{id}/actions/{action} ----
+
+/** A payload of each kind that an action may find (the kinds' own fixtures, parsed as the engine stores them). */
+function payloadOf(kind: string): unknown {
+  const collective = findKind('collective-diagnostics-request')?.schema.parse(collectiveRequest()) as {
+    organization: unknown;
+    head: { person: unknown; position: string; email: string };
+    period: unknown;
+    participants: { id: string; person: unknown; email: string; subject: string; blocks: string[] }[];
+  };
+  const route = findKind('route')?.schema.parse(routeFixture({ start: addDays(today(), 14) })) as Record<
+    string,
+    never
+  >;
+  switch (kind) {
+    case 'consent': {
+      const row = collective.participants[0] as (typeof collective.participants)[number];
+      return {
+        organization: collective.organization,
+        head: {
+          person: collective.head.person,
+          position: collective.head.position,
+          email: collective.head.email,
+        },
+        period: collective.period,
+        participantId: row.id,
+        participant: { person: row.person, email: row.email, subject: row.subject, blocks: row.blocks },
+        personalData: PERSONAL_DATA_CONSENT,
+      };
+    }
+    case 'route-correction':
+      return {
+        routeId: randomUUID(),
+        baseVersion: 1,
+        reason: 'Перенос мероприятия',
+        changes: [{ op: 'change-end', end: addDays(today(), 200) }],
+        proposedBy: { party: 'teacher', name: 'Иванова М. П.', email: 'fuzz-teacher@fuzz.example.ru' },
+        proposedAt: new Date().toISOString(),
+        routeStage: 'review',
+        route: {
+          number: 'ИОМ-67-2026-99999',
+          teacher: { name: 'Иванова М. П.', email: 'fuzz-teacher@fuzz.example.ru' },
+          curator: { name: 'Петрова О. Н.', email: 'fuzz-curator@fuzz.example.ru' },
+          head: { name: 'Сидоров А. В.', email: 'fuzz-head@fuzz.example.ru' },
+        },
+        described: [],
+      };
+    case 'route':
+      return { ...route, revision: 1 };
+    case 'collective-diagnostics-request':
+      return collective;
+    case 'internship-application':
+      return findKind(kind)?.schema.parse(internshipApplication().body);
+    default:
+      return findKind(kind)?.schema.parse(diagnosticsRequest());
+  }
+}
+
+interface Actor {
+  headers: Record<string, string>;
+}
+
+/** A record of `kind` in `stage`, written straight into the table, and the headers of an actor allowed to act. */
+async function recordFor(
+  kind: KindDefinition<unknown>,
+  stage: string,
+  action: string,
+): Promise<{ id: string; actor: Actor }> {
+  const item = recordItem({ kind: kind.kind, stage, payload: payloadOf(kind.kind) });
+  await put(item as never);
+  madeIds.add(item.id);
+  const by = kind.actions[action]?.by ?? [];
+  // A link party where the action has one: a staff curator sees only the routes assigned to them.
+  const role = by.find((b): b is { role: 'operator' } => typeof b === 'object' && 'role' in b);
+  const hasParty = by.some((b) => typeof b === 'object' && 'party' in b);
+  if (role && !hasParty) {
+    const token = await staffToken(stack, [role.role], `fuzz-${role.role}@soiro.example.ru`);
+    return { id: item.id, actor: { headers: { ...token, 'if-match': '1' } } };
+  }
+  const party = by.find((b): b is { party: LinkParty } => typeof b === 'object' && 'party' in b)
+    ?.party as LinkParty;
+  const contact = kind.contacts[party]?.({ ...item, payload: item.payload } as never);
+  const link = newLink({
+    recordId: item.id,
+    kind: kind.kind,
+    party,
+    email: contact?.email ?? 'fuzz-party@fuzz.example.ru',
+    actions: [action],
+    now: new Date(),
+    ttlDays: 30,
+  });
+  await put(link.item as never);
+  await put(link.ref as never);
+  return { id: item.id, actor: { headers: { 'x-link-token': link.token } } };
+}
+
+/** Every action a person takes (staff or link party); system actions are not reachable over HTTP. */
+const actions = kinds.flatMap((kind) =>
+  Object.entries(kind.actions)
+    .filter(([, a]) => a.by.some((b) => b !== 'system'))
+    .map(([name, a]) => ({ kind, name, action: a })),
+);
+
+/** Action inputs that carry a whole form: anchored on the kind's fixture, like its creation. */
+const actionAnchors: Record<string, () => unknown> = {
+  'internship-application/resubmit': () => ({ payload: internshipApplication().body }),
+  'route/update': () => ({ payload: routeFixture({ start: addDays(today(), 14) }) }),
+};
+
+async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<void> {
+  const action = kind.actions[name] as KindDefinition<unknown>['actions'][string];
+  const route = `${kind.kind} → ${name}`;
+  const options: FuzzOptions = {
+    today: today(),
+    hints,
+    keep: kind.kind === 'route' ? ROUTE_RULE_FIELDS : [],
+  };
+  const anchor = actionAnchors[`${kind.kind}/${name}`]?.() ?? anchorOf(action.input, options, SEED);
+  const valid = validBodies(action.input, anchor, options);
+  const validCount = Math.max(1, Math.floor(RUNS / VALID_EVERY));
+  const invalidSample = fc.sample(invalidBodies(action.input, valid), {
+    numRuns: RUNS - validCount,
+    seed: SEED + 2,
+  });
+  const validSample = fc.sample(valid, { numRuns: validCount, seed: SEED + 3 });
+  const stage = action.from[0] as string;
+  // Invalid bodies change nothing: one record serves them all.
+  const shared = await recordFor(kind, stage, name);
+  await pool(invalidSample, async ({ body, broken }) => {
+    count(route, 'invalid');
+    const res = await api(
+      stack,
+      'POST',
+      `/v1/submissions/${shared.id}/actions/${name}`,
+      body,
+      shared.actor.headers,
+    );
+    judgeInvalid(
+      route,
+      action.input,
+      body,
+      broken.map((b) => b.path),
+      res,
+    );
+  });
+  // A valid body moves the record on: each gets a fresh one.
+  await pool(validSample, async (body) => {
+    count(route, 'valid');
+    const fresh = await recordFor(kind, stage, name);
+    const res = await api(
+      stack,
+      'POST',
+      `/v1/submissions/${fresh.id}/actions/${name}`,
+      body,
+      fresh.actor.headers,
+    );
+    count(route, `status ${res.status}`);
+    if (res.status >= 500) return fail(route, body, res.status, res.text, '5xx');
+    if (res.status === 422) return count(route, `rule ${res.json?.error?.rule}`);
+    // A proposal made against another редакция of the route card is a conflict, like a stale If-Match.
+    if (res.status === 409) return count(route, 'conflict');
+    if (res.status === 400 && expectedPaths(action.input, body).size === 0)
+      return count(route, `guard ${[...errorPaths(res.json)].join(',')}`);
+    if (res.status !== 200) return fail(route, body, res.status, res.text, 'valid action body refused');
+    if (res.json?.version !== 2) fail(route, body, res.status, res.text, 'the record did not move on');
+  });
+}
+
+describe('fuzzing the HTTP API with bodies from the zod schemas', () => {
+  beforeAll(async () => {
+    await resetClock(stack);
+  });
+
+  afterAll(async () => {
+    await resetClock(stack);
+    // Everything this file made goes, with its links and outbox effects (the worker drops effects of a purged
+    // record): no mail or deadline of the fuzz run reaches another file.
+    for (const id of madeIds) {
+      const record = (await get(keys.record(id))) as unknown as StoredRecord | undefined;
+      if (record) await purgeRecord(record);
+    }
+    console.log(`fuzz summary (FUZZ_RUNS=${RUNS}, seed ${SEED}):\n${JSON.stringify(summary, null, 1)}`);
+  }, 600_000);
+
+  for (const route of creations) {
+    it(`POST /v1/submissions/${route.kind}: no 5xx, invalid → 400 naming every broken field, valid → stored as parsed`, async () => {
+      await fuzzCreation(route);
+      expect(failures.filter((f) => f.route.endsWith(route.kind)).slice(0, 5)).toEqual([]);
+    }, 3_600_000);
+  }
+
+  for (const { kind, name } of actions) {
+    it(`${kind.kind} → ${name}: no 5xx, invalid → 400 naming every broken field, valid → 200 or a named rule`, async () => {
+      await fuzzAction(kind, name);
+      expect(failures.filter((f) => f.route === `${kind.kind} → ${name}`).slice(0, 5)).toEqual([]);
+    }, 3_600_000);
+  }
+});
