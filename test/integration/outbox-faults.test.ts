@@ -6,17 +6,25 @@ import { now, resetShift, shiftTo } from '../../functions/adapters/clock';
 import { readLocalMailbox } from '../../functions/adapters/local-mailbox';
 import * as mailAdapter from '../../functions/adapters/mail';
 import { config } from '../../functions/config';
-import { keys } from '../../functions/core/model';
+import { keys, type OutboxItem } from '../../functions/core/model';
 import {
   MAX_ATTEMPTS,
   type OutboxSummary,
   processOutboxItem,
   processOutboxItems,
 } from '../../functions/core/outbox';
-import { loadItem, loadRecord, seedOutboxItem, untilNextAttempt } from '../support/outbox';
+import { collectiveRequest, participantRows } from '../support/diagnostics-fixtures';
+import {
+  childrenOf,
+  loadItem,
+  loadRecord,
+  pendingItemsOf,
+  seedOutboxItem,
+  untilNextAttempt,
+} from '../support/outbox';
 import { diagnosticsPayload, uniqueEmail } from '../support/records';
 import { ownSesEmulator } from '../support/ses-emulator';
-import { useStack } from '../support/stack';
+import { api, useStack } from '../support/stack';
 
 /**
  * The outbox under faults (issue 9, item 3): whatever fails and for however long, once things work again every
@@ -26,7 +34,7 @@ import { useStack } from '../support/stack';
  * here are due only for this process and the gateway's worker never takes them. Mail goes to an SES emulator of
  * this process's own, which the tests stop and start again; the stack's shared one stays up for other files.
  */
-useStack();
+const stack = useStack();
 const FUTURE = new Date('2091-03-02T07:00:00Z');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const WORKER_CHILD = join(ROOT, 'test', 'support', 'outbox-worker-child.ts');
@@ -273,6 +281,46 @@ describe('outbox: a worker killed between render and send', () => {
     },
     120_000,
   );
+});
+
+describe('outbox: a worker killed while it creates the consents of a collective request', () => {
+  it('creates each consent once, and each teacher is asked once per row', async () => {
+    const since = realSince();
+    const rows = participantRows(4);
+    const headEmail = uniqueEmail('director');
+    const created = await api(
+      stack,
+      'POST',
+      '/v1/submissions/collective-diagnostics-request',
+      collectiveRequest({ rows, headEmail }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    const [item] = (await pendingItemsOf([id])) as [OutboxItem];
+
+    await killWorkerAt(item.id, 'third-child');
+    expect(await childrenOf(id)).toHaveLength(2);
+    shiftTo(new Date(Date.parse((await loadItem(item.id)).leaseUntil!) + 1000));
+    expect(await processOutboxItem(item.id)).toMatchObject({ processed: 1, failed: 1 });
+    await untilNextAttempt(item.id);
+    expect(await processOutboxItem(item.id)).toMatchObject({ done: 1, children: 2, rendered: 1, sent: 1 });
+
+    const children = await childrenOf(id);
+    expect(children).toHaveLength(rows.length);
+    expect(new Set(children.map((c) => c.key)).size).toBe(rows.length);
+    const consentItems = await pendingItemsOf(children.map((c) => c.id));
+    expect(consentItems).toHaveLength(rows.length);
+    expect(await processOutboxItems(consentItems.map((i) => i.id))).toMatchObject({
+      done: rows.length,
+      sent: rows.length,
+    });
+    // One consent request per row (a teacher of two subjects has two rows), and one mail to the head.
+    for (const email of new Set(rows.map((r) => r.email))) {
+      const expected = rows.filter((r) => r.email === email).length;
+      expect(await readLocalMailbox({ to: email, since })).toHaveLength(expected);
+    }
+    expect(await readLocalMailbox({ to: headEmail, since })).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('outbox: an item no worker comes back from', () => {

@@ -6,7 +6,8 @@
  * point, answers that one never, and prints `{"hung": <point>}` so the parent knows when to kill:
  *   - `record-document`: the transaction that records a rendered PDF on the record (the PDF is already in S3);
  *   - `first-mail`: the first SendEmail (the PDF is stored and recorded, nothing sent);
- *   - `second-mail`: the second SendEmail (the first mail is sent and marked).
+ *   - `second-mail`: the second SendEmail (the first mail is sent and marked);
+ *   - `third-child`: the transaction creating an item's third child (two children are made and noted).
  * If the item finishes without reaching the point, it prints `{"finished": <summary>}` instead.
  */
 import { createServer, type IncomingMessage, request } from 'node:http';
@@ -25,6 +26,7 @@ const POINTS: Record<string, { service: 'dynamodb' | 'ses'; matches: typeof isSe
   'record-document': { service: 'dynamodb', matches: isTransaction, nth: 1 },
   'first-mail': { service: 'ses', matches: isSendEmail, nth: 1 },
   'second-mail': { service: 'ses', matches: isSendEmail, nth: 2 },
+  'third-child': { service: 'dynamodb', matches: isTransaction, nth: 3 },
 };
 
 function report(message: unknown) {

@@ -1,6 +1,12 @@
 import { now, shiftTo } from '../../functions/adapters/clock';
-import { get, put } from '../../functions/adapters/table';
-import { keys, type OutboxEffect, type OutboxItem, type StoredRecord } from '../../functions/core/model';
+import { get, put, queryAll } from '../../functions/adapters/table';
+import {
+  type ChildSummary,
+  keys,
+  type OutboxEffect,
+  type OutboxItem,
+  type StoredRecord,
+} from '../../functions/core/model';
 import { outboxItemFor, recordItem } from './records';
 
 /**
@@ -23,4 +29,21 @@ export const loadItem = async (id: string) => (await get(keys.outbox(id))) as un
 export async function untilNextAttempt(id: string) {
   const item = await loadItem(id);
   shiftTo(new Date(Math.max(now().getTime(), Date.parse(item.nextAttemptAt)) + 1000));
+}
+
+/** The pending outbox items of these records, found as the poll finds them (the `outbox` index). */
+export async function pendingItemsOf(recordIds: string[]): Promise<OutboxItem[]> {
+  const pending = (await queryAll({
+    index: 'outbox',
+    partition: keys.outboxPending,
+  })) as unknown as OutboxItem[];
+  return pending.filter((item) => recordIds.includes(item.recordId));
+}
+
+/** The children a record has, by the summaries kept under it. */
+export async function childrenOf(parentId: string): Promise<ChildSummary[]> {
+  return (await queryAll({
+    partition: keys.record(parentId).pk,
+    sort: { beginsWith: keys.childPrefix },
+  })) as unknown as ChildSummary[];
 }
