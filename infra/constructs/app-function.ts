@@ -10,8 +10,14 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/adapters/table-definition';
-import { BUNDLED_ASSETS, FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling';
+import {
+  BUNDLED_ASSETS,
+  FUNCTION_BUNDLING,
+  FUNCTION_NODE_OPTIONS,
+  PRECOMPILED_TEMPLATES,
+} from './function-bundling';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
+import { precompiledTemplatesDir } from './precompiled-templates';
 
 export type DataAccess = 'read' | 'readWrite';
 
@@ -136,6 +142,8 @@ export class AppFunction extends Construct {
               ({ from, to }) =>
                 `mkdir -p "$(dirname "${outputDir}/${to}")" && cp -R "${inputDir}/${from}" "${outputDir}/${to}"`,
             ),
+            // Templates precompiled once per synth (a cold function skips Handlebars' parser and compiler).
+            `mkdir -p "${outputDir}/${PRECOMPILED_TEMPLATES}" && cp -R "${precompiledTemplatesDir()}/." "${outputDir}/${PRECOMPILED_TEMPLATES}/"`,
             ...(props.webClient
               ? [
                   `cd "${inputDir}" && node --import tsx infra/web/client-build.ts "${outputDir}/assets/web/app.js"`,

@@ -1,4 +1,7 @@
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { precompiledTemplatesDir } from './precompiled-templates';
 
 /**
  * How every function is bundled, in one place: AppFunction hands these settings to NodejsFunction, and the
@@ -59,6 +62,23 @@ export const BUNDLED_ASSETS: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', to: 'assets/fonts/DejaVuSans.ttf' },
   { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', to: 'assets/fonts/DejaVuSans-Bold.ttf' },
 ];
+
+/** Where a bundle carries the precompiled PDF templates (functions/documents/assets.ts `readPrecompiled`). */
+export const PRECOMPILED_TEMPLATES = 'assets/templates-compiled';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * The assets of a bundle directory as a deployment has them: BUNDLED_ASSETS and the precompiled templates. The
+ * CDK does the same with shell commands (AppFunction's afterBundling); the benchmarks call this.
+ */
+export function copyBundledAssets(outdir: string): void {
+  for (const { from, to } of BUNDLED_ASSETS) {
+    mkdirSync(dirname(join(outdir, to)), { recursive: true });
+    cpSync(join(ROOT, from), join(outdir, to), { recursive: true });
+  }
+  cpSync(precompiledTemplatesDir(), join(outdir, PRECOMPILED_TEMPLATES), { recursive: true });
+}
 
 /**
  * FUNCTION_BUNDLING as esbuild's API takes it: the same flags NodejsFunction puts on esbuild's command line

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { httpRoutes, scheduledWorkers } from '../../functions/manifest';
 import {
   BUNDLE_FILE,
-  BUNDLED_ASSETS,
+  copyBundledAssets,
   esbuildOptionsFor,
   FUNCTION_NODE_OPTIONS,
 } from '../../infra/constructs/function-bundling';
@@ -79,9 +79,7 @@ export async function bundleFunction(fn: string, outdir: string): Promise<Metafi
     metafile: true,
     logLevel: 'error',
   });
-  for (const { from, to } of BUNDLED_ASSETS) {
-    cpSync(join(ROOT, from), join(outdir, to), { recursive: true });
-  }
+  copyBundledAssets(outdir);
   return result.metafile;
 }
 
