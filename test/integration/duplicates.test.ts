@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listBlobKeys } from '../../functions/adapters/blobs';
 import { config } from '../../functions/config';
+import { drainOutbox, link, submitCollective } from '../support/diagnostics-api';
+import { participantRows } from '../support/diagnostics-fixtures';
 import { daysFromNow, diagnosticsRequest } from '../support/fixtures';
 import { mailTo } from '../support/route-api';
 import { routeFixture } from '../support/routes';
@@ -210,5 +212,52 @@ describe('actions on one version', () => {
       (await mailTo(stack, operatorMailbox, id.slice(0, 8))).filter((m) => /отозван/i.test(m.subject));
     await runOutboxUntil(async () => (await withdrawn()).length > 0);
     expect(await withdrawn()).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('the consents of one collective request answered at the same moment', () => {
+  it('gives each consent one answer, and moves the request on once, with one mail each', async () => {
+    const run = await submitCollective(stack, { rows: participantRows(8) });
+    // Every teacher answers at once, and every answer goes out four times (a double click, a retried post).
+    const copies = 4;
+    const results = await Promise.all(
+      run.participantIds.flatMap((pid, i) =>
+        Array.from({ length: copies }, () =>
+          api(
+            stack,
+            'POST',
+            `/v1/submissions/${run.consents.get(pid)}/actions/give`,
+            { blocks: run.rows[i]!.blocks, personalDataConsent: true },
+            link(run.consentLinks.get(pid)!),
+          ),
+        ),
+      ),
+    );
+    for (const [i] of run.participantIds.entries()) {
+      const answers = results.slice(i * copies, (i + 1) * copies);
+      expect(statusesOf(answers)).toEqual({ 200: 1, 422: copies - 1 });
+    }
+    const operator = await staffToken(stack, ['operator']);
+    const request = await api(stack, 'GET', `/v1/submissions/${run.id}`, undefined, operator);
+    expect(request.json.stage).toBe('submitted');
+    expect(request.json.children.map((c: { stage: string }) => c.stage)).toEqual(
+      run.participantIds.map(() => 'given'),
+    );
+    const history = await api(stack, 'GET', `/v1/submissions/${run.id}/history`, undefined, operator);
+    const moves = history.json.filter((e: { toStage: string }) => e.toStage === 'submitted');
+    expect(moves).toHaveLength(1);
+
+    await drainOutbox(stack);
+    const ref = run.id.slice(0, 8);
+    expect(
+      await mailTo(
+        stack,
+        config().instance.mailboxes.operator,
+        `коллективная заявка на диагностику № ${ref}`,
+      ),
+    ).toHaveLength(1);
+    expect(await mailTo(stack, run.headEmail, `Согласия собраны: коллективная заявка № ${ref}`)).toHaveLength(
+      1,
+    );
   }, 120_000);
 });
