@@ -9,6 +9,7 @@ import {
 import { conductedStage, invitationEffects, operatorActions, resultBlocksRule } from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT } from '../common/personal-data';
+import { diagnosticsRetention } from '../common/retention';
 import { TeacherBlock } from '../common/types';
 import type { ConsentForm, ConsentPayload } from '../consent/schema';
 import {
@@ -113,6 +114,7 @@ export const collectiveDiagnosticsRequest = defineKind<P>({
   title: 'Коллективная заявка на диагностику профессиональных дефицитов',
   createdBy: 'public',
   staff: ['operator', 'centre', 'admin'],
+  retention: diagnosticsRetention,
   schema: CollectiveRequestSchema as never,
   labels,
   enums,

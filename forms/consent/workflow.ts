@@ -1,6 +1,7 @@
 import { defineAction, defineKind, type RuleViolation } from '../../functions/core/kind';
 import { observation } from '../common/diagnostics';
 import { PERSONAL_DATA_CONSENT_TEXT } from '../common/personal-data';
+import { diagnosticsRetention } from '../common/retention';
 import {
   CloseSchema,
   type ConsentPayload,
@@ -44,6 +45,7 @@ export const consent = defineKind<P>({
   title: 'Согласие педагогического работника на проведение диагностики профессиональных дефицитов',
   createdBy: 'parent',
   staff: ['operator', 'centre', 'admin'],
+  retention: diagnosticsRetention,
   schema: ConsentSchema as never,
   labels,
   enums,

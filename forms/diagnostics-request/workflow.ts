@@ -8,6 +8,7 @@ import {
 } from '../common/diagnostics';
 import { confirmationActions, confirmationStages, firstStage } from '../common/email-confirmation';
 import { PERSONAL_DATA_CONSENT_TEXT } from '../common/personal-data';
+import { diagnosticsRetention } from '../common/retention';
 import {
   type DiagnosticsRequestPayload,
   DiagnosticsRequestSchema,
@@ -33,6 +34,7 @@ export const diagnosticsRequest = defineKind<P>({
   title: 'Заявка на диагностику профессиональных дефицитов (индивидуальная)',
   createdBy: 'public',
   staff: ['operator', 'centre', 'admin'],
+  retention: diagnosticsRetention,
   schema: DiagnosticsRequestSchema as never,
   labels,
   enums,

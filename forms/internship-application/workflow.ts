@@ -6,6 +6,7 @@ import {
   type MailEffect,
   type RuleViolation,
 } from '../../functions/core/kind';
+import { internshipRetention } from '../common/retention';
 import { internshipSitesRegister } from './register';
 import {
   addDays,
@@ -79,6 +80,7 @@ export const internshipApplication = defineKind<P>({
   title: 'Заявка на присвоение статуса «региональная стажировочная площадка»',
   createdBy: 'public',
   staff: ['centre', 'admin'],
+  retention: internshipRetention,
   schema: InternshipApplicationSchema as never,
   labels,
   enums,
