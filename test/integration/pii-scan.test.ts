@@ -71,6 +71,21 @@ describe('personal data in logs, URLs and error messages', () => {
     const invalid = individualRequest();
     invalid.participant.phone = '12';
     expect((await api(stack, 'POST', '/v1/submissions/diagnostics-request', invalid)).status).toBe(400);
+    // Broken bodies carrying a person's data: a JSON parser's message quotes its input, and must reach no log.
+    const truncated = JSON.stringify(individualRequest()).slice(0, -40);
+    expect((await api(stack, 'POST', '/v1/submissions/diagnostics-request', truncated)).status).toBe(400);
+    const asText = { 'content-type': 'text/plain' };
+    const typed = await api(stack, 'POST', '/v1/submissions/diagnostics-request', undefined, asText);
+    expect(typed.status).toBeGreaterThanOrEqual(400);
+    const form = await fetch(`${stack.appUrl}/forms/diagnostics-request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.appUrl },
+      body: new URLSearchParams({
+        'participant.person.lastName': 'Лебедева',
+        'participant.email': 'lebedeva-form@school.example.ru',
+      }),
+    });
+    expect(form.status).toBe(400);
     expect((await api(stack, 'GET', `/v1/submissions/${run.id}`, undefined, centre)).status).toBe(200);
     const operator = await staff(stack, ['operator']);
     expect(
