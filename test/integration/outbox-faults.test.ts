@@ -226,19 +226,24 @@ async function killWorkerAt(itemId: string, point: string) {
   const exited = new Promise<string | number | null>((done) =>
     child.once('exit', (code, signal) => done(signal ?? code)),
   );
-  const said = await new Promise<unknown>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) ok(JSON.parse(line));
+  try {
+    const said = await new Promise<unknown>((ok, fail) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) ok(JSON.parse(line));
+      });
+      child.once('exit', (code) =>
+        fail(new Error(`The worker exited (${code}) before its hang point: ${errors}`)),
+      );
+      setTimeout(() => fail(new Error(`The worker did not reach its hang point: ${errors}`)), 60_000).unref();
     });
-    child.once('exit', (code) =>
-      fail(new Error(`The worker exited (${code}) before its hang point: ${errors}`)),
-    );
-  });
-  expect(said).toEqual({ hung: point });
-  child.kill('SIGKILL');
+    expect(said).toEqual({ hung: point });
+  } finally {
+    // Killed in any case: a worker left hanging would outlive the test run.
+    child.kill('SIGKILL');
+  }
   expect(await exited).toBe('SIGKILL');
 }
 
