@@ -89,17 +89,41 @@ export interface Finding {
   value: string;
 }
 
-/** Every place where a personal value, or any email address, appears. */
+const CYRILLIC_WORD = /[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*/g;
+/** A number as people write one: digits with spaces, brackets, dashes (a phone), or a plain run (an INN). */
+const NUMBER = /\+?\d[\d\s()-]*\d/g;
+
+/**
+ * Every place where a personal value, or any email address, appears. Values are looked up by the words and numbers
+ * of each text (a set, not a search per value), so a run of many thousand requests is scanned in moments.
+ */
 export function findPersonalData(where: string, texts: string[], values: Iterable<string>): Finding[] {
-  const list = [...new Set(values)].filter((v) => v.length >= 3);
+  const words = new Set<string>();
+  const numbers = new Set<string>();
+  const phrases: string[] = [];
+  for (const value of new Set(values)) {
+    if (value.length < 3 || value.includes('@')) continue;
+    const digits = value.replace(/\D/g, '');
+    if (digits.length >= 6 && !/[А-ЯЁа-яёA-Za-z]/.test(value))
+      numbers.add(digits.length > 10 ? digits.slice(-10) : digits);
+    else if (/^[А-ЯЁа-яё]+(-[А-ЯЁа-яё]+)*$/.test(value)) words.add(value);
+    else phrases.push(value);
+  }
   const findings: Finding[] = [];
   for (const text of texts) {
-    const seen = readings(text);
-    const email = seen.map((t) => ANY_EMAIL.exec(t)?.[0]).find(Boolean);
-    if (email) findings.push({ where, text, value: email });
-    for (const value of list) {
-      if (seen.some((t) => t.includes(value))) findings.push({ where, text, value });
+    const found = new Set<string>();
+    for (const reading of readings(text)) {
+      const email = ANY_EMAIL.exec(reading)?.[0];
+      if (email) found.add(email.toLowerCase());
+      for (const word of reading.match(CYRILLIC_WORD) ?? []) if (words.has(word)) found.add(word);
+      for (const number of reading.match(NUMBER) ?? []) {
+        const digits = number.replace(/\D/g, '');
+        if (numbers.has(digits)) found.add(digits);
+        if (digits.length >= 10 && numbers.has(digits.slice(-10))) found.add(digits.slice(-10));
+      }
+      for (const phrase of phrases) if (reading.includes(phrase)) found.add(phrase);
     }
+    for (const value of found) findings.push({ where, text, value });
   }
   return findings;
 }

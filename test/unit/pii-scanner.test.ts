@@ -44,8 +44,13 @@ describe('personal-data scanner', () => {
     const url = `/v1/submissions?kind=route&q=${encodeURIComponent('Петровна')}`;
     expect(findPersonalData('url', [url], values).map((f) => f.value)).toEqual(['Петровна']);
     expect(findPersonalData('log', ['{"to":"+74812381234"}'], values).map((f) => f.value)).toEqual([
-      '+74812381234',
       '4812381234',
+    ]);
+    expect(findPersonalData('log', ['звонить 8 (4812) 38-12-34'], values).map((f) => f.value)).toEqual([
+      '4812381234',
+    ]);
+    expect(findPersonalData('log', ['{"inn":"7707083893"}'], values).map((f) => f.value)).toEqual([
+      '7707083893',
     ]);
     expect(
       findPersonalData('error', ['Адрес someone@else.example.org занят'], []).map((f) => f.value),
