@@ -110,6 +110,9 @@ describe('personal data in logs, URLs and error messages', () => {
     expect(errors.some((e) => e.includes('participant.phone'))).toBe(true);
 
     const values = new Set([...fixtureValues(), ...posted]);
+    // The number the phone field's message gives as an example (forms/common/types.ts, DOMAIN.md "Common types"),
+    // which some fixtures borrow: nobody's number.
+    for (const value of values) if (value.replace(/\D/g, '').endsWith('9123456789')) values.delete(value);
     const findings = [
       ...findPersonalData('log', logs, values),
       ...findPersonalData(
