@@ -5,19 +5,36 @@ import * as z from '../../functions/core/zod-ru';
 
 export { emailField };
 
+/**
+ * Control characters other than tab and line breaks: nobody types them, and the documents' fonts have no glyph
+ * for them, so a record holding one could never get its PDFs (the outbox would fail on it for good).
+ */
+const noControl = (v: string) =>
+  ![...v].some((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return (code < 0x20 && c !== '\t' && c !== '\n' && c !== '\r') || (code >= 0x7f && code <= 0x9f);
+  });
+const controlMessage = (label: string) => `Поле «${label}» содержит недопустимые управляющие символы`;
+
 const text = (max: number, label: string) =>
   z
     .string()
     .trim()
     .min(1, `Заполните поле «${label}»`)
-    .max(max, `Поле «${label}» — не более ${max} символов`);
+    .max(max, `Поле «${label}» — не более ${max} символов`)
+    .refine(noControl, controlMessage(label));
 
 export { text };
 
 export const PersonSchema = z.strictObject({
   lastName: text(100, 'Фамилия'),
   firstName: text(100, 'Имя'),
-  middleName: z.string().trim().max(100, 'Поле «Отчество» — не более 100 символов').optional(),
+  middleName: z
+    .string()
+    .trim()
+    .max(100, 'Поле «Отчество» — не более 100 символов')
+    .refine(noControl, controlMessage('Отчество'))
+    .optional(),
 });
 export type Person = z.infer<typeof PersonSchema>;
 

@@ -300,7 +300,13 @@ function generate(
       return generate(def.out, anchor, options, path);
     case 'string': {
       const facts = stringFacts(def);
-      if (facts.refined) return keep;
+      // A refinement the checks cannot describe (no control characters, a checksum): generated values it
+      // refuses fall back to the anchor's.
+      if (facts.refined && facts.format) return keep;
+      if (facts.refined) {
+        const ok = (v: string) => schema.safeParse(v).success;
+        return keep ? plainString(facts).map((v) => (ok(v) ? v : anchor)) : plainString(facts).filter(ok);
+      }
       if (!facts.format) return plainString(facts);
       const made = formatted(facts, options);
       // Dates mostly keep the anchor's: their order across fields (start before end) is the kind's rule.

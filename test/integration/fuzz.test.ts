@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAL_DATA_CONSENT } from '../../forms/common/personal-data';
@@ -119,6 +120,15 @@ function withServerIds(parsed: unknown, stored: unknown): unknown {
   return parsed;
 }
 
+const MAX_BODY = 256 * 1024;
+
+/** POST a generated body; one over API.md's 256 KB goes on its own connection (the server closes it after a 413). */
+async function send(path: string, body: unknown, headers: Record<string, string>) {
+  const text = JSON.stringify(body);
+  if (Buffer.byteLength(text) <= MAX_BODY) return api(stack, 'POST', path, body, headers);
+  return raw(path, text, 'application/json', headers);
+}
+
 interface Failure {
   route: string;
   status: number;
@@ -148,6 +158,14 @@ function judgeInvalid(
 ) {
   count(route, `status ${res.status}`);
   if (res.status >= 500) return fail(route, body, res.status, res.text, '5xx');
+  if (Buffer.byteLength(JSON.stringify(body)) > MAX_BODY) {
+    if (
+      res.status !== 413 ||
+      (res.json as { error?: { code?: string } })?.error?.code !== 'payload-too-large'
+    )
+      fail(route, body, res.status, res.text, 'a body over 256 KB not refused with 413');
+    return;
+  }
   if (res.status !== 400) return fail(route, body, res.status, res.text, 'invalid body not refused with 400');
   let named: Set<string>;
   try {
@@ -229,7 +247,7 @@ async function fuzzCreation(route: CreationRoute): Promise<void> {
       : {};
     const admin = await adminHeaders();
     await pool(bodies, async ({ body, broken }) => {
-      const res = await api(stack, 'POST', `/v1/submissions/${route.kind}`, body, creator);
+      const res = await send(`/v1/submissions/${route.kind}`, body, creator);
       count(name, broken ? 'invalid' : 'valid');
       if (broken)
         return judgeInvalid(
@@ -393,13 +411,7 @@ async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<
   const shared = await recordFor(kind, stage, name);
   await pool(invalidSample, async ({ body, broken }) => {
     count(route, 'invalid');
-    const res = await api(
-      stack,
-      'POST',
-      `/v1/submissions/${shared.id}/actions/${name}`,
-      body,
-      shared.actor.headers,
-    );
+    const res = await send(`/v1/submissions/${shared.id}/actions/${name}`, body, shared.actor.headers);
     judgeInvalid(
       route,
       action.input,
@@ -412,13 +424,7 @@ async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<
   await pool(validSample, async (body) => {
     count(route, 'valid');
     const fresh = await recordFor(kind, stage, name);
-    const res = await api(
-      stack,
-      'POST',
-      `/v1/submissions/${fresh.id}/actions/${name}`,
-      body,
-      fresh.actor.headers,
-    );
+    const res = await send(`/v1/submissions/${fresh.id}/actions/${name}`, body, fresh.actor.headers);
     count(route, `status ${res.status}`);
     if (res.status >= 500) return fail(route, body, res.status, res.text, '5xx');
     if (res.status === 422) return count(route, `rule ${res.json?.error?.rule}`);
@@ -430,6 +436,209 @@ async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<
     if (res.json?.version !== 2) fail(route, body, res.status, res.text, 'the record did not move on');
   });
 }
+
+/**
+ * A raw request: the body exactly as given, any content type. On its own connection (node:http, no agent): after
+ * refusing an oversize body the server closes the connection, which must not break the next request of the pool.
+ */
+function raw(path: string, body: string, contentType?: string, headers: Record<string, string> = {}) {
+  // biome-ignore lint/suspicious/noExplicitAny: error bodies of several shapes
+  return new Promise<{ status: number; json: any; text: string }>((resolve, reject) => {
+    const request = httpRequest(
+      `${stack.appUrl}${path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: contentType ? { 'content-type': contentType, ...headers } : headers,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, json, text });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const CREATE = '/v1/submissions/diagnostics-request';
+// Characters that end or fold a mail header, a Content-Disposition or an S3 key if they get through unescaped.
+const HOSTILE = '\r\nBcc: fuzz-evil@fuzz.example.ru\r\nX-Injected: 1\u2028"; filename="evil.exe\n\r';
+/** Control characters other than line breaks: refused in names (no font has a glyph for them). */
+const CONTROLS = '\u0000\u0007\u001b\u007f';
+
+describe('fixed hostile requests', () => {
+  it('malformed JSON → 400 in the error shape; wrong or missing content type → 415', async () => {
+    for (const body of ['{"participant":', '{', '[1,]', "{'a':1}", '\u0000', 'null x']) {
+      const res = await raw(CREATE, body, 'application/json');
+      expect(res.status, body).toBe(400);
+      expect(res.json.error.code).toBe('validation');
+      expect(Array.isArray(res.json.error.issues)).toBe(true);
+    }
+    const valid = JSON.stringify(diagnosticsRequest());
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      undefined,
+    ]) {
+      const res = await raw(CREATE, valid, type);
+      expect(res.status, String(type)).toBe(415);
+      expect(res.json.error.code).toBe('unsupported-media-type');
+    }
+  });
+
+  it('a body of 256 KB is read (400 for its padding); 256 KB + 1 byte and 257 KB are 413', async () => {
+    const base = JSON.stringify({ ...diagnosticsRequest(), padding: '' });
+    const sized = (bytes: number) =>
+      base.replace('"padding":""', `"padding":"${'x'.repeat(bytes - Buffer.byteLength(base))}"`);
+    const atLimit = await raw(CREATE, sized(256 * 1024), 'application/json');
+    expect(atLimit.status).toBe(400);
+    expect(errorPaths(atLimit.json)).toEqual(new Set(['padding']));
+    for (const bytes of [256 * 1024 + 1, 257 * 1024]) {
+      const res = await raw(CREATE, sized(bytes), 'application/json');
+      expect(res.status, String(bytes)).toBe(413);
+      expect(res.json.error.code).toBe('payload-too-large');
+    }
+  });
+
+  it('unknown fields and prototype-pollution keys → 400 naming each, at any depth; nothing polluted', async () => {
+    const body = diagnosticsRequest();
+    const text = JSON.stringify(body)
+      .replace(
+        /^\{/,
+        '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"isAdmin":true,',
+      )
+      .replace('"person":{', '"person":{"__proto__":{"polluted":"yes"},');
+    const res = await raw(CREATE, text, 'application/json');
+    expect(res.status).toBe(400);
+    expect(errorPaths(res.json)).toEqual(
+      new Set(['__proto__', 'constructor', 'isAdmin', 'participant.person.__proto__']),
+    );
+    // The same keys on an action body.
+    const target = await recordFor(
+      findKind('diagnostics-request') as KindDefinition<unknown>,
+      'submitted',
+      'withdraw',
+    );
+    const action = await raw(
+      `/v1/submissions/${target.id}/actions/withdraw`,
+      '{"__proto__":{"reason":"x"}}',
+      'application/json',
+      target.actor.headers,
+    );
+    expect(action.status).toBe(400);
+    expect(errorPaths(action.json)).toEqual(new Set(['__proto__']));
+    // The service still answers as before: a clean body is accepted and carries no trace of the keys.
+    const clean = await api(stack, 'POST', CREATE, diagnosticsRequest());
+    expect(clean.status).toBe(201);
+    madeIds.add(clean.json.id);
+    expect(JSON.stringify(clean.json)).not.toContain('polluted');
+  });
+
+  it('CR/LF and control characters in names never alter a mail header, a Content-Disposition or a storage key', async () => {
+    const email = `fuzz-crlf-${randomUUID().slice(0, 8)}@fuzz.example.ru`;
+    const body = diagnosticsRequest({}, email) as ReturnType<typeof diagnosticsRequest> & {
+      participant: { person: Record<string, string> };
+    };
+    // Control characters are refused, each field named: a record holding one could never get its documents.
+    const controls = await api(stack, 'POST', CREATE, {
+      ...body,
+      participant: {
+        ...body.participant,
+        person: { lastName: `Иванова${CONTROLS}`, firstName: 'Мария', middleName: `П${CONTROLS}` },
+        position: `учитель${CONTROLS}`,
+      },
+    });
+    expect(controls.status).toBe(400);
+    expect(errorPaths(controls.json)).toEqual(
+      new Set(['participant.person.lastName', 'participant.person.middleName', 'participant.position']),
+    );
+    // Line breaks, quotes and separators are text: accepted, and they must stay inside the values they are in.
+    body.participant.person = {
+      lastName: `Иванова${HOSTILE}`,
+      firstName: `Мария${HOSTILE}`,
+      middleName: HOSTILE,
+    };
+    // An email address with a header in it is not an email address.
+    const injected = await api(stack, 'POST', CREATE, {
+      ...body,
+      participant: { ...body.participant, email: `${email}\r\nBcc: fuzz-evil@fuzz.example.ru` },
+    });
+    expect(injected.status).toBe(400);
+    expect(errorPaths(injected.json)).toEqual(new Set(['participant.email']));
+
+    const created = await api(stack, 'POST', CREATE, body);
+    expect(created.status).toBe(201);
+    madeIds.add(created.json.id);
+    await drainOutbox(stack);
+
+    // The mail as the SES emulator parsed it from the raw message: one recipient, no Bcc, no extra header.
+    const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+      emails: {
+        destination: { to: string[]; cc: string[]; bcc?: string[] };
+        subject: string;
+        headers?: { name: string }[];
+      }[];
+    };
+    const ours = store.emails.filter((m) => m.destination.to.some((t) => t.toLowerCase().includes(email)));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const mail of ours) {
+      expect(mail.destination.to).toHaveLength(1);
+      expect(mail.destination.cc ?? []).toEqual([]);
+      expect(mail.destination.bcc ?? []).toEqual([]);
+      expect(mail.subject).not.toMatch(/[\r\n]/);
+      expect((mail.headers ?? []).map((h) => h.name.toLowerCase())).not.toContain('x-injected');
+    }
+    const everyAddress = store.emails.flatMap((m) => [
+      ...m.destination.to,
+      ...m.destination.cc,
+      ...(m.destination.bcc ?? []),
+    ]);
+    // The display name may say anything (it is encoded); the address of every recipient is what must not change.
+    const mailboxes = everyAddress.map((entry) => /<([^<>]+)>\s*$/.exec(entry)?.[1] ?? entry.trim());
+    expect(mailboxes.filter((a) => a.includes('fuzz-evil'))).toEqual([]);
+    for (const mail of ours)
+      expect(mail.destination.to.map((e) => /<([^<>]+)>\s*$/.exec(e)?.[1])).toEqual([email]);
+
+    // Documents: the stored keys and the download's Content-Disposition stay clean.
+    const record = (await get(keys.record(created.json.id))) as unknown as StoredRecord;
+    expect(record.documents.length).toBeGreaterThan(0);
+    for (const doc of record.documents)
+      expect(doc.key).toMatch(new RegExp(`^records/${record.id}/[A-Za-z0-9._/-]+$`));
+    const admin = await adminHeaders();
+    const view = await api(stack, 'GET', `/v1/submissions/${record.id}`, undefined, admin);
+    for (const doc of view.json.documents as { id: string }[]) {
+      const res = await fetch(`${stack.appUrl}/v1/submissions/${record.id}/documents/${doc.id}`, {
+        headers: admin,
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(302);
+      const location = res.headers.get('location') ?? '';
+      expect(location).not.toMatch(/[\r\n]/);
+      const disposition = new URL(location).searchParams.get('response-content-disposition') ?? '';
+      const download = await fetch(location);
+      expect(download.status).toBe(200);
+      for (const value of [disposition, download.headers.get('content-disposition') ?? '']) {
+        expect(value).toMatch(/^attachment;/);
+        // Exactly one filename and one filename*, printable ASCII only (the Russian name travels percent-encoded).
+        expect(value).toMatch(/^[\x20-\x7e]+$/);
+        expect(value.match(/filename=/g)).toHaveLength(1);
+        expect(value).not.toContain('evil.exe"');
+      }
+    }
+  }, 120_000);
+});
 
 describe('fuzzing the HTTP API with bodies from the zod schemas', () => {
   beforeAll(async () => {
