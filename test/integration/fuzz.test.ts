@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSONAL_DATA_CONSENT } from '../../forms/common/personal-data';
 import { OrganizationSchema, phoneField } from '../../forms/common/types';
 import { findKind, kinds } from '../../forms/registry';
@@ -655,6 +655,16 @@ describe('fuzzing the HTTP API with bodies from the zod schemas', () => {
     }
     console.log(`fuzz summary (FUZZ_RUNS=${RUNS}, seed ${SEED}):\n${JSON.stringify(summary, null, 1)}`);
   }, 600_000);
+
+  // Progress of a long run (`npm run fuzz`): one line per route as it finishes.
+  let started = Date.now();
+  beforeEach(() => {
+    started = Date.now();
+  });
+  afterEach((context) => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`fuzz: ${context.task.name.split(':')[0]} — ${seconds} s`);
+  });
 
   for (const route of creations) {
     it(`POST /v1/submissions/${route.kind}: no 5xx, invalid → 400 naming every broken field, valid → stored as parsed`, async () => {
