@@ -2,7 +2,6 @@ import { kinds } from '../../forms/registry';
 import { now as clockNow } from '../adapters/clock';
 import * as table from '../adapters/table';
 import { config } from '../config';
-import { renderTemplateToPdf } from '../documents/render';
 import { stateOf } from './engine';
 import { AppError } from './errors';
 import type { KindDefinition, RegisterDefinition } from './kind';
@@ -69,6 +68,9 @@ export async function publicRegister(
   if (format === 'json') {
     return { format, body: { title: register.title, generatedAt, count: items.length, items } };
   }
+  // The PDF engine loads with the first PDF: most calls want JSON or a page, and a cold start should not pay
+  // for pdf-lib and the templates (test/bench/functions.ts measures the import).
+  const { renderTemplateToPdf } = await import('../documents/render');
   const bytes = await renderTemplateToPdf(
     `pdf/${kind.kind}/${register.template}.hbs`,
     {

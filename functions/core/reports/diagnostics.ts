@@ -2,7 +2,6 @@ import { kinds } from '../../../forms/registry';
 import { now as clockNow } from '../../adapters/clock';
 import * as table from '../../adapters/table';
 import { config } from '../../config';
-import { renderTemplateToPdf } from '../../documents/render';
 import type { Caller } from '../caller';
 import { stateOf } from '../engine';
 import { AppError } from '../errors';
@@ -255,6 +254,9 @@ export async function diagnosticsReportPdf(
 ): Promise<{ bytes: Uint8Array; fileName: string }> {
   const report = await diagnosticsReport(query, caller);
   const settings = config().instance;
+  // The PDF engine loads with the first PDF: most calls want JSON or a page, and a cold start should not pay
+  // for pdf-lib and the templates (test/bench/functions.ts measures the import).
+  const { renderTemplateToPdf } = await import('../../documents/render');
   const bytes = await renderTemplateToPdf(
     'pdf/reports/diagnostics.hbs',
     { report, settings, charts: chartsOf(report), blockRows: blockRowsOf(report) },
