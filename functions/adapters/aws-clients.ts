@@ -7,5 +7,9 @@ export function clientOptions(endpoint: string | undefined) {
     region: c.region,
     ...(endpoint ? { endpoint } : {}),
     ...(c.localCredentials ? { credentials: c.localCredentials } : {}),
+    // A service that accepts the connection and never answers must not hold a worker for ever: under `npm start`
+    // the outbox timer would stop (in Lambda the function's timeout would end it, counted as a lost attempt).
+    // Generous against a slow emulator on a busy machine; the SDK retries a timed-out call like any other.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   };
 }
