@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { httpRoutes, scheduledWorkers } from '../functions/manifest';
 import { instanceIds, loadInstance } from './instances';
 import { StatefulStack } from './stacks/stateful-stack';
@@ -79,7 +79,8 @@ export function buildApp(instanceId: string, options: BuildAppOptions = {}): Bui
       builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     });
   // cdk-nag 3 is a validation plugin: an unacknowledged finding fails the synthesis (and so `cdk deploy`).
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // AwsSolutions and the Serverless pack (Lambda, API Gateway, SQS, DynamoDB practice for serverless apps).
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
   const env = { region: settings.aws.region, account: settings.aws.account };
   const names = stackNames(settings.id);

@@ -154,13 +154,12 @@ export class AppFunction extends Construct {
       },
     });
 
+    const pinnedRuntime =
+      'DESIGN.md ("AWS deployment") pins Node.js 22 for the functions; moving to a newer runtime is a ' +
+      'deliberate change made together with the local toolchain, not something a linter should force.';
     Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'DESIGN.md ("AWS deployment") pins Node.js 22 for the functions; moving to a newer runtime is a ' +
-          'deliberate change made together with the local toolchain, not something a linter should force.',
-      },
+      { id: 'AwsSolutions-L1', reason: pinnedRuntime },
+      { id: 'Serverless-LambdaLatestVersion', reason: pinnedRuntime },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
@@ -169,6 +168,13 @@ export class AppFunction extends Construct {
           'Every other statement names its resources.',
       },
     );
+    if (!props.deadLetterQueue)
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'This function is invoked only synchronously, by API Gateway: the caller gets the error answer, and ' +
+          'Lambda sends only asynchronous invocations to a dead-letter target. Every worker has one.',
+      });
   }
 
   /** Sets TABLE_NAME and grants item access to the table and its indexes (named one by one, no wildcard). */

@@ -87,6 +87,13 @@ export class StatelessStack extends Stack {
           retentionPeriod: Duration.days(14),
         })
       : undefined;
+    if (this.deadLetterQueue)
+      Validations.of(this.deadLetterQueue).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'This queue is itself the dead-letter queue of the workers: its messages are read by the administrator ' +
+          'after the DeadLettersAlarm, and a further queue behind it would only hide them once more.',
+      });
 
     const functions = new Map<string, AppFunction>();
     for (const plan of plans) {
@@ -276,7 +283,14 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
     });
     if (alarmEmail) {
-      topic.addSubscription(new EmailSubscription(alarmEmail));
+      const subscription = topic.addSubscription(new EmailSubscription(alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'The one subscription is the administrator mailbox for alarms. A mail SNS cannot deliver leaves the ' +
+          'alarm itself in ALARM state in CloudWatch, where it is seen; a queue of undelivered alarm mails would ' +
+          'have no reader.',
+      });
     }
     const action = new SnsAction(topic);
     const period = Duration.minutes(5);
