@@ -550,7 +550,8 @@ export function invalidBodies(schema: Schema, valid: fc.Arbitrary<unknown>): fc.
           const chosen: typeof candidates = [];
           for (const i of picks) {
             const c = candidates[i] as (typeof candidates)[number];
-            if (chosen.every((o) => !nested(o.path, c.path))) chosen.push(c);
+            // Compare where each break writes (a union's is the whole variant, though it names the discriminator).
+            if (chosen.every((o) => !nested(o.at ?? o.path, c.at ?? c.path))) chosen.push(c);
           }
           let broken = body;
           for (const c of chosen) broken = setAt(broken, c.at ?? c.path, c.next);
