@@ -405,6 +405,8 @@ interface Site {
   path: Path;
   schema: Schema;
   value: unknown;
+  /** The object is a variant of a discriminated union with this discriminator. */
+  discriminator?: string;
 }
 
 /** The fields of `value` with their schemas: every place a mutation can break. */
@@ -436,7 +438,13 @@ function sitesOf(schema: Schema, value: unknown, path: Path, out: Site[]): Site[
     case 'union': {
       out.push({ path, schema, value });
       const option = (def.options as Schema[]).find((o) => o.safeParse(value).success);
-      if (option) sitesOf(option, value, path, out).pop();
+      if (!option) return out;
+      const discriminator = def.discriminator as string | undefined;
+      for (const site of sitesOf(option, value, path, [])) {
+        // The discriminator is broken as the union's own break (above), never as a plain literal.
+        if (discriminator && dotted(site.path) === dotted([...path, discriminator])) continue;
+        out.push(dotted(site.path) === dotted(path) ? { ...site, discriminator } : site);
+      }
       return out;
     }
     default:
@@ -448,10 +456,22 @@ function sitesOf(schema: Schema, value: unknown, path: Path, out: Site[]): Site[
 const dotted = (path: Path) => path.map(String).join('.');
 
 /** Ways to break one site, each with the path the error must name. */
-function breakages(site: Site): { path: Path; next: unknown; what: string; at?: Path }[] {
+/**
+ * A break: `path` is the field the error must name, `write` where the new value goes (default `path`), `span` the
+ * part of the body the break makes unreadable (default `write`): breaks whose spans overlap are never combined.
+ */
+interface Break {
+  path: Path;
+  next: unknown;
+  what: string;
+  write?: Path;
+  span?: Path;
+}
+
+function breakages(site: Site): Break[] {
   const def = defOf(site.schema);
   const here = (next: unknown, what: string) => ({ path: site.path, next, what });
-  const list: { path: Path; next: unknown; what: string; at?: Path }[] = [];
+  const list: Break[] = [];
   switch (def.type) {
     case 'string': {
       const facts = stringFacts(def);
@@ -497,8 +517,10 @@ function breakages(site: Site): { path: Path; next: unknown; what: string; at?: 
       list.push({ path: [...site.path, 'fuzzUnknown'], next: 'x', what: 'unknown field' });
       for (const [key, field] of Object.entries(def.shape as Record<string, Schema>)) {
         const optional = field.safeParse(undefined).success;
+        // Without its discriminator a variant is unreadable: nothing else in it can be reported.
+        const span = key === site.discriminator ? site.path : undefined;
         if (!optional && key in value)
-          list.push({ path: [...site.path, key], next: OMIT, what: 'missing required field' });
+          list.push({ path: [...site.path, key], next: OMIT, what: 'missing required field', span });
       }
       break;
     }
@@ -521,7 +543,7 @@ function breakages(site: Site): { path: Path; next: unknown; what: string; at?: 
       if (def.discriminator)
         list.push({
           path: [...site.path, def.discriminator],
-          at: site.path,
+          write: site.path,
           next: { [def.discriminator]: 'не-из-списка' },
           what: 'unknown variant',
         });
@@ -551,10 +573,11 @@ export function invalidBodies(schema: Schema, valid: fc.Arbitrary<unknown>): fc.
           for (const i of picks) {
             const c = candidates[i] as (typeof candidates)[number];
             // Compare where each break writes (a union's is the whole variant, though it names the discriminator).
-            if (chosen.every((o) => !nested(o.at ?? o.path, c.at ?? c.path))) chosen.push(c);
+            const region = (b: Break) => b.span ?? b.write ?? b.path;
+            if (chosen.every((o) => !nested(region(o), region(c)))) chosen.push(c);
           }
           let broken = body;
-          for (const c of chosen) broken = setAt(broken, c.at ?? c.path, c.next);
+          for (const c of chosen) broken = setAt(broken, c.write ?? c.path, c.next);
           return { body: broken, broken: chosen.map((c) => ({ path: dotted(c.path), what: c.what })) };
         });
     })
