@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../../infra/local/start';
+import { ephemeralStackSettings } from '../support/ephemeral-stack';
 
 /**
  * The stack of the load benchmark (test/bench/load.ts), in a process of its own so that the load generator does
@@ -10,18 +11,7 @@ import { startLocalStack } from '../../infra/local/start';
  * Prints one JSON line with the URLs when ready; stops, and removes its data, when stdin closes.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'cpd-bench-'));
-const stack = await startLocalStack({
-  PORT: 0,
-  HOST: '127.0.0.1',
-  INSTANCE_ID: 'smolensk',
-  DATA_DIR: dataDir,
-  DYNAMODB_PORT: 0,
-  S3_PORT: 0,
-  SES_PORT: 0,
-  EPHEMERAL: true,
-  WORKER_POLL_MS: 0,
-  LOG_LEVEL: 'ERROR',
-});
+const stack = await startLocalStack(ephemeralStackSettings(dataDir, 'ERROR'));
 process.stdout.write(
   `${JSON.stringify({
     appUrl: stack.appUrl,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../infra/local/start';
+import { ephemeralStackSettings } from './ephemeral-stack';
 import { startCapture } from './pii-capture';
 
 /**
@@ -16,19 +17,8 @@ export default async function setup(project: TestProject) {
   // (test/integration/pii-scan.test.ts); the console still shows errors only.
   const capture = startCapture(dataDir);
   const stack = await startLocalStack(
-    {
-      PORT: 0,
-      HOST: '127.0.0.1',
-      INSTANCE_ID: 'smolensk',
-      DATA_DIR: dataDir,
-      DYNAMODB_PORT: 0,
-      S3_PORT: 0,
-      SES_PORT: 0,
-      EPHEMERAL: true,
-      WORKER_POLL_MS: 0,
-      // DEBUG: a scan of logs at ERROR would prove nothing about what the handlers log on the way.
-      LOG_LEVEL: 'DEBUG',
-    },
+    // DEBUG: a scan of logs at ERROR would prove nothing about what the handlers log on the way.
+    ephemeralStackSettings(dataDir, 'DEBUG'),
     { observe: capture.observe },
   );
   project.provide('stack', {
