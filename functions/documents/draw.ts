@@ -124,25 +124,19 @@ function subsetTag(face: UsedFace, index: number): string {
 }
 
 /**
- * Streams of one document, deflated with the platform's zlib (pdf-lib's own deflate is JavaScript). Synchronously:
- * zlib's asynchronous path, tried for the font programs, cost more main-thread time in its stream machinery than
- * it saved by compressing on the thread pool (bench: 6.4 vs 6.2 ms of CPU per route card, median 5.4 vs 4.9 ms).
+ * A stream deflated with the platform's zlib (pdf-lib's own deflate is JavaScript): level 3 for page contents (most
+ * of the bytes, compress fast), 6 for font programs (smaller, once each). Synchronously: zlib's asynchronous path,
+ * tried for the font programs, cost more main-thread time in its stream machinery than the thread pool saved
+ * (bench: 6.4 vs 6.2 ms of CPU per route card, median 5.4 vs 4.9 ms).
  */
-class Streams {
-  constructor(private readonly doc: PDFDocument) {}
-
-  /** Level 3 for page contents (most of the bytes, compress fast), 6 for font programs (smaller, once each). */
-  add(data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
-    const ctx = this.doc.context;
-    const compressed = deflateSync(data, { level });
-    const dict = ctx.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
-    return ctx.register(PDFRawStream.of(dict, compressed));
-  }
+function stream(doc: PDFDocument, data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
+  const compressed = deflateSync(data, { level });
+  const dict = doc.context.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
+  return doc.context.register(PDFRawStream.of(dict, compressed));
 }
 
 function embedFace(
   doc: PDFDocument,
-  streams: Streams,
   face: UsedFace,
   index: number,
   serif: boolean,
@@ -153,7 +147,7 @@ function embedFace(
   const scale = 1000 / f.unitsPerEm;
   const name = `${subsetTag(face, index)}+${f.postScriptName}`;
   const program = subset(f, face.order);
-  const fontFile = streams.add(program, { Length1: program.length }, 6);
+  const fontFile = stream(doc, program, { Length1: program.length }, 6);
   const italic = f.italicAngle !== 0;
   const descriptor = ctx.register(
     ctx.obj({
@@ -189,7 +183,7 @@ function embedFace(
       CIDToGIDMap: 'Identity',
     }),
   );
-  const toUnicode = streams.add(Buffer.from(toUnicodeCMap(face), 'latin1'));
+  const toUnicode = stream(doc, Buffer.from(toUnicodeCMap(face), 'latin1'));
   const descendants = PDFArray.withContext(ctx);
   descendants.push(cidFont);
   return ctx.register(
@@ -223,7 +217,6 @@ export async function drawPdf(
     return u;
   };
   const H = geometry.height;
-  const streams = new Streams(doc);
   const contents: PDFRef[] = [];
 
   for (const page of pages) {
@@ -320,7 +313,7 @@ export async function drawPdf(
     }
     text.push('ET');
     const content = `${graphics.join('\n')}\n${text.join('\n')}`;
-    contents.push(streams.add(Buffer.from(content, 'latin1')));
+    contents.push(stream(doc, Buffer.from(content, 'latin1')));
   }
 
   const ctx = doc.context;
@@ -329,7 +322,7 @@ export async function drawPdf(
     if (face)
       fontDict.set(
         PDFName.of(`F${index}`),
-        embedFace(doc, streams, face, index, index < 4, options.subset ?? subsetTrueType),
+        embedFace(doc, face, index, index < 4, options.subset ?? subsetTrueType),
       );
   });
   const resources = ctx.register(ctx.obj({ Font: fontDict, ProcSet: ['PDF', 'Text'] }));
