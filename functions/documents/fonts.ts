@@ -16,6 +16,9 @@ const FALLBACK_BOLD = 5;
 const FACE_FILES = ['regular', 'bold', 'italic', 'boldItalic', 'fallback', 'fallbackBold'] as const;
 export type FaceFile = (typeof FACE_FILES)[number];
 
+/** What an unprintable character of a value is drawn as (DejaVu Sans has it). */
+const REPLACEMENT = '\ufffd';
+
 export class MissingGlyphError extends Error {
   constructor(readonly char: string) {
     const code = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
@@ -87,6 +90,41 @@ export class FontSet {
       return String.fromCodePoint(cp);
     }
     return undefined;
+  }
+
+  /** Per BMP code point: 0 not known yet, 1 drawn in every style, 2 not (see `printable`). */
+  private readonly printableBmp = new Uint8Array(0x10000);
+
+  /** Whether every style (regular, bold, italic, bold italic) can draw the code point, itself or by fallback. */
+  printable(codePoint: number): boolean {
+    if (codePoint < 0x10000) {
+      const known = this.printableBmp[codePoint]!;
+      if (known !== 0) return known === 1;
+    }
+    let ok = true;
+    for (let style = 0; style < 4 && ok; style++) ok = this.faceFor(codePoint, style) !== -1;
+    if (codePoint < 0x10000) this.printableBmp[codePoint] = ok ? 1 : 2;
+    return ok;
+  }
+
+  /**
+   * A value from a record as the documents can print it: each character no style can draw (a Hangul name, an
+   * emoji) becomes U+FFFD «�». The stored value keeps the original; only the paper shows the substitute — a valid
+   * record must always get its documents (a template's own missing character stays an error: `missing`).
+   */
+  printableText(text: string): string {
+    let out: string | undefined;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cp = c >= 0xd800 && c <= 0xdbff ? (text.codePointAt(i) ?? c) : c;
+      const wide = cp > 0xffff;
+      // Tab and line breaks become spaces in the markup; other control characters have no glyph anywhere.
+      const ok = cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && this.printable(cp));
+      if (!ok && out === undefined) out = text.slice(0, i);
+      if (out !== undefined) out += ok ? text.slice(i, wide ? i + 2 : i + 1) : REPLACEMENT;
+      if (wide) i += 1;
+    }
+    return out ?? text;
   }
 
   /** Ascent and descent of the body face, in ems (for placing baselines in a line). */

@@ -2,7 +2,7 @@ import { now } from '../adapters/clock';
 import type { InstanceSettings } from '../core/instance-settings';
 import type { KindDefinition, RecordState } from '../core/kind';
 import { type DrawOptions, drawPdf, type PdfInfo } from './draw';
-import { documentFonts, MissingGlyphError } from './fonts';
+import { documentFonts, type FontSet, MissingGlyphError } from './fonts';
 import { type LaidPage, layoutDocument } from './layout';
 import { type Block, type DocumentTree, type Inline, MarkupError, parseMarkup } from './markup';
 import { locateInTemplate, renderMarkupSource, renderMarkupText, TemplateError } from './templating';
@@ -107,9 +107,41 @@ export async function treeToPdf(
   return drawPdf(pages, fonts, info, options);
 }
 
-/** Template → PDF bytes. */
+/**
+ * The context with every string value as the fonts can print it (FontSet.printableText); objects are copied only
+ * along the paths where something changed, so the usual all-Cyrillic record costs one pass over its strings.
+ */
+export function printableContext<T>(value: T, fonts: FontSet): T {
+  if (typeof value === 'string') return fonts.printableText(value) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = printableContext(item, fonts);
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    });
+    return (copy ?? value) as T;
+  }
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = printableContext(item, fonts);
+      if (next !== item) {
+        copy ??= { ...(value as Record<string, unknown>) };
+        copy[key] = next;
+      }
+    }
+    return (copy ?? value) as T;
+  }
+  return value;
+}
+
+/** Template → PDF bytes; values a record holds are printed as the fonts can (printableContext). */
 export async function renderPdf(template: string, context: object, info: PdfInfo): Promise<Uint8Array> {
-  return treeToPdf(await renderTree(template, context), template, info);
+  const printable = printableContext(context, await documentFonts());
+  return treeToPdf(await renderTree(template, printable), template, info);
 }
 
 /** The plain text of a document tree, block by block (for tests and previews). */

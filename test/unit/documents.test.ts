@@ -201,6 +201,25 @@ describe('documents of the diagnostics request', () => {
     expect(text).not.toMatch(/\{\{|undefined|\[object/);
   });
 
+  it('prints a value with characters no font has (Hangul, CJK, an astral character, a control one) as «�», never failing', async () => {
+    const payload = diagnosticsPayload('m@school.example.ru');
+    const odd = stateOfFixture(
+      recordItem({
+        stage: 'results-issued',
+        payload: withResults({
+          ...payload,
+          participant: { ...payload.participant, person: { lastName: 'Ким 김', firstName: 'Мария' } },
+          comment: 'Удобно 中 после\u0007обеда 𠮷, 😀',
+        }),
+      }),
+    );
+    const text = pdfText(await renderDocument(kind, 'request', odd, settings));
+    expect(text).toContain('Ким �');
+    expect(text).toContain('Удобно � после�обеда �, 😀');
+    // The record itself is not touched: only the paper shows the substitute.
+    expect((odd.payload as typeof payload).participant.person.lastName).toBe('Ким 김');
+  });
+
   it('renders every document as a one-page A4 PDF with its properties and extractable text', async () => {
     const before = Date.now() - 1000;
     for (const name of Object.keys(kind.documents)) {
