@@ -114,8 +114,11 @@ export class FontSet {
    */
   printableText(text: string): string {
     let out: string | undefined;
+    const known = this.printableBmp;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      // The common case: a character already known to print, nothing replaced so far.
+      if (out === undefined && known[c] === 1 && c >= 0x20 && (c < 0xd800 || c > 0xdfff)) continue;
       const cp = c >= 0xd800 && c <= 0xdbff ? (text.codePointAt(i) ?? c) : c;
       const wide = cp > 0xffff;
       // Tab and line breaks become spaces in the markup; other control characters have no glyph anywhere.

@@ -109,33 +109,38 @@ export async function treeToPdf(
 
 /**
  * The context with every string value as the fonts can print it (FontSet.printableText); objects are copied only
- * along the paths where something changed, so the usual all-Cyrillic record costs one pass over its strings.
+ * along the paths where something changed, and an object met twice (the record and its payload) is walked once.
  */
-export function printableContext<T>(value: T, fonts: FontSet): T {
+export function printableContext<T>(value: T, fonts: FontSet, seen = new Map<object, unknown>()): T {
   if (typeof value === 'string') return fonts.printableText(value) as T;
+  if (!value || typeof value !== 'object') return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done as T;
+  let result: unknown = value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const next = printableContext(item, fonts);
-      if (next !== item) {
+    for (let i = 0; i < value.length; i++) {
+      const next = printableContext(value[i], fonts, seen);
+      if (next !== value[i]) {
         copy ??= value.slice();
         copy[i] = next;
       }
-    });
-    return (copy ?? value) as T;
-  }
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    }
+    result = copy ?? value;
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
-      const next = printableContext(item, fonts);
-      if (next !== item) {
-        copy ??= { ...(value as Record<string, unknown>) };
+    for (const key in record) {
+      const next = printableContext(record[key], fonts, seen);
+      if (next !== record[key]) {
+        copy ??= { ...record };
         copy[key] = next;
       }
     }
-    return (copy ?? value) as T;
+    result = copy ?? value;
   }
-  return value;
+  seen.set(value, result);
+  return result as T;
 }
 
 /** Template → PDF bytes; values a record holds are printed as the fonts can (printableContext). */
