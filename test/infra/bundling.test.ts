@@ -6,29 +6,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { bundleFunction, importOnce } from '../bench/functions';
-import { onlyResource } from './support';
+import { lambdaInvokeScript, onlyResource } from './support';
 
-/** Invokes the bundled handler the way Lambda's Node.js runtime would, with an HTTP API (v2) event. */
-const INVOKE = `
-const { handler } = await import('./index.mjs');
-const event = {
-  version: '2.0',
-  routeKey: 'GET /healthz',
-  rawPath: '/healthz',
-  rawQueryString: '',
-  headers: { host: 'api.example' },
-  requestContext: {
-    http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-    requestId: 'bundling-test',
-    routeKey: 'GET /healthz',
-    stage: '$default',
-    timeEpoch: Date.now(),
-  },
-  isBase64Encoded: false,
-};
-const context = { awsRequestId: 'bundling-test', functionName: 'health', getRemainingTimeInMillis: () => 10000 };
-process.stdout.write(JSON.stringify(await handler(event, context)));
-`;
+const INVOKE = lambdaInvokeScript('GET /healthz', '/healthz');
 
 describe('bundling (the one real esbuild run of the infra tests)', () => {
   it('bundles a real handler into an ESM module that starts and answers in a Lambda-like environment', async () => {

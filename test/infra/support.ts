@@ -96,3 +96,37 @@ export function referencedId(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A script that invokes `./index.mjs`'s handler the way Lambda's Node.js runtime would, with an HTTP API (v2) event
+ * for `GET <path>` of route `routeKey`, and prints the result as JSON (run it with `node --input-type=module -e`).
+ */
+export function lambdaInvokeScript(
+  routeKey: string,
+  path: string,
+  pathParameters?: Record<string, string>,
+): string {
+  const event = {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example' },
+    ...(pathParameters ? { pathParameters } : {}),
+    requestContext: {
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+      requestId: 'bundling-test',
+      routeKey,
+      stage: '$default',
+      timeEpoch: 0,
+    },
+    isBase64Encoded: false,
+  };
+  return `
+const { handler } = await import('./index.mjs');
+const event = ${JSON.stringify(event)};
+event.requestContext.timeEpoch = Date.now();
+const context = { awsRequestId: 'bundling-test', functionName: 'test', getRemainingTimeInMillis: () => 10000 };
+process.stdout.write(JSON.stringify(await handler(event, context)));
+`;
+}

@@ -5,33 +5,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { buildClientScript } from '../../infra/web/client-build';
-import { onlyResource } from './support';
+import { lambdaInvokeScript, onlyResource } from './support';
 
 /**
  * The web pages in a Lambda bundle: the pages' script is built next to the handler at bundling (assets/web/app.js)
  * and the stylesheet comes with the templates, so GET /assets/{file} answers without the repository or esbuild.
  */
-const invoke = (file: string) => `
-const { handler } = await import('./index.mjs');
-const event = {
-  version: '2.0',
-  routeKey: 'GET /assets/{file}',
-  rawPath: '/assets/${file}',
-  rawQueryString: '',
-  headers: { host: 'api.example' },
-  pathParameters: { file: '${file}' },
-  requestContext: {
-    http: { method: 'GET', path: '/assets/${file}', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-    requestId: 'web-bundling-test',
-    routeKey: 'GET /assets/{file}',
-    stage: '$default',
-    timeEpoch: Date.now(),
-  },
-  isBase64Encoded: false,
-};
-const context = { awsRequestId: 'web-bundling-test', functionName: 'assets', getRemainingTimeInMillis: () => 10000 };
-process.stdout.write(JSON.stringify(await handler(event, context)));
-`;
+const invoke = (file: string) => lambdaInvokeScript('GET /assets/{file}', `/assets/${file}`, { file });
 
 describe('bundling of the web assets handler', () => {
   it('carries the built pages script and the stylesheet, and serves both in a Lambda-like environment', () => {

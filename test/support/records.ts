@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DiagnosticsRequestPayload } from '../../forms/diagnostics-request/schema';
 import type { RecordState } from '../../functions/core/kind';
-import { keys, type OutboxEffect, type OutboxItem, type StoredRecord } from '../../functions/core/model';
+import {
+  keys,
+  newOutboxItem,
+  type OutboxEffect,
+  type OutboxItem,
+  type StoredRecord,
+} from '../../functions/core/model';
 
 /**
  * Fixture records and outbox items written exactly in the shapes of functions/core/model.ts, for tests of the
@@ -107,20 +113,5 @@ export function stateOfFixture(record: StoredRecord): RecordState<unknown> {
 }
 
 export function outboxItemFor(record: StoredRecord, effect: OutboxEffect, at: Date = new Date()): OutboxItem {
-  const id = randomUUID();
-  const iso = at.toISOString();
-  return {
-    ...keys.outbox(id),
-    type: 'outbox',
-    id,
-    recordId: record.id,
-    kind: record.kind,
-    effect,
-    createdAt: iso,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: iso,
-    outboxPk: keys.outboxPending,
-    outboxSk: `${iso}#${id}`,
-  };
+  return newOutboxItem(record, effect, at);
 }
