@@ -1,14 +1,26 @@
 import { deflateSync } from 'node:zlib';
-import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
 import type { FontSet } from './fonts';
 import type { LaidPage, PageGeometry } from './layout';
 import { A4_GOST } from './layout';
 import { STYLE_UNDERLINE } from './markup';
+import {
+  PDFArray,
+  PDFContext,
+  type PDFContextType,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFRawStream,
+  type PDFRef,
+  PDFString,
+  PDFWriter,
+} from './pdf-core';
 import { glyphOf, subsetTrueType, type TrueTypeFont } from './truetype';
 
 /**
- * Step 3 of 3: pages of boxes → PDF bytes with pdf-lib. pdf-lib builds the document structure, metadata and
- * cross-reference table; the page content streams and the font objects (Type0 / CIDFontType2, Identity-H, with a
+ * Step 3 of 3: pages of boxes → PDF bytes with pdf-lib's object model and writer (pdf-core.ts): pdf-lib numbers the
+ * objects and writes the cross-reference table and trailer; the catalog, page tree and metadata are a few
+ * dictionaries made here, as are the page content streams and the font objects (Type0 / CIDFontType2, Identity-H, with a
  * ToUnicode map so text extracts as written) are made here, because going through pdf-lib's per-operator objects
  * and its JavaScript deflate costs more than the whole layout. Streams are compressed with the platform's zlib.
  */
@@ -129,25 +141,29 @@ function subsetTag(face: UsedFace, index: number): string {
  * tried for the font programs, cost more main-thread time in its stream machinery than the thread pool saved
  * (bench: 6.4 vs 6.2 ms of CPU per route card, median 5.4 vs 4.9 ms).
  */
-function stream(doc: PDFDocument, data: Uint8Array, extra: Record<string, number> = {}, level = 3): PDFRef {
+function stream(
+  ctx: PDFContextType,
+  data: Uint8Array,
+  extra: Record<string, number> = {},
+  level = 3,
+): PDFRef {
   const compressed = deflateSync(data, { level });
-  const dict = doc.context.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
-  return doc.context.register(PDFRawStream.of(dict, compressed));
+  const dict = ctx.obj({ Filter: 'FlateDecode', Length: compressed.length, ...extra });
+  return ctx.register(PDFRawStream.of(dict, compressed));
 }
 
 function embedFace(
-  doc: PDFDocument,
+  ctx: PDFContextType,
   face: UsedFace,
   index: number,
   serif: boolean,
   subset: NonNullable<DrawOptions['subset']>,
 ): PDFRef {
-  const ctx = doc.context;
   const f = face.font;
   const scale = 1000 / f.unitsPerEm;
   const name = `${subsetTag(face, index)}+${f.postScriptName}`;
   const program = subset(f, face.order);
-  const fontFile = stream(doc, program, { Length1: program.length }, 6);
+  const fontFile = stream(ctx, program, { Length1: program.length }, 6);
   const italic = f.italicAngle !== 0;
   const descriptor = ctx.register(
     ctx.obj({
@@ -183,7 +199,7 @@ function embedFace(
       CIDToGIDMap: 'Identity',
     }),
   );
-  const toUnicode = stream(doc, Buffer.from(toUnicodeCMap(face), 'latin1'));
+  const toUnicode = stream(ctx, Buffer.from(toUnicodeCMap(face), 'latin1'));
   const descendants = PDFArray.withContext(ctx);
   descendants.push(cidFont);
   return ctx.register(
@@ -206,7 +222,7 @@ export async function drawPdf(
   options: DrawOptions = {},
   geometry: PageGeometry = A4_GOST,
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
+  const ctx = PDFContext.create();
   const used: Array<UsedFace | undefined> = [];
   const usedFace = (index: number): UsedFace => {
     let u = used[index];
@@ -313,40 +329,56 @@ export async function drawPdf(
     }
     text.push('ET');
     const content = `${graphics.join('\n')}\n${text.join('\n')}`;
-    contents.push(stream(doc, Buffer.from(content, 'latin1')));
+    contents.push(stream(ctx, Buffer.from(content, 'latin1')));
   }
 
-  const ctx = doc.context;
   const fontDict = ctx.obj({});
   used.forEach((face, index) => {
     if (face)
       fontDict.set(
         PDFName.of(`F${index}`),
-        embedFace(doc, face, index, index < 4, options.subset ?? subsetTrueType),
+        embedFace(ctx, face, index, index < 4, options.subset ?? subsetTrueType),
       );
   });
   const resources = ctx.register(ctx.obj({ Font: fontDict, ProcSet: ['PDF', 'Text'] }));
-  for (const content of contents) {
-    const page = doc.addPage([geometry.width, geometry.height]);
-    page.node.set(PDFName.of('Contents'), content);
-    page.node.set(PDFName.of('Resources'), resources);
-  }
-
-  doc.setTitle(info.title, { showInWindowTitleBar: true });
-  doc.setAuthor(info.author);
-  doc.setSubject(info.subject);
-  if (info.keywords?.length) doc.setKeywords(info.keywords);
-  doc.setLanguage(info.language ?? 'ru');
-  doc.setCreator('cpd-forms');
-  doc.setProducer('cpd-forms (pdf-lib)');
-  doc.setCreationDate(info.created);
-  doc.setModificationDate(info.created);
-  return doc.save({
-    useObjectStreams: false,
-    addDefaultPage: false,
-    updateFieldAppearances: false,
-    // pdf-lib yields to the event loop (setTimeout 0, ≥ 1 ms) every `objectsPerTick` objects while writing; a
-    // document is small and a Lambda renders one at a time, so the yields were only idle time.
-    objectsPerTick: Number.POSITIVE_INFINITY,
-  });
+  // The page tree (PDF 32000-1, 7.7.3): one level, every page inheriting nothing.
+  const pagesRef = ctx.nextRef();
+  const kids = contents.map((content) =>
+    ctx.register(
+      ctx.obj({
+        Type: 'Page',
+        Parent: pagesRef,
+        MediaBox: [0, 0, geometry.width, geometry.height],
+        Resources: resources,
+        Contents: content,
+      }),
+    ),
+  );
+  ctx.assign(pagesRef, ctx.obj({ Type: 'Pages', Kids: kids, Count: kids.length }));
+  // Catalog (7.7.2): the language (14.9.2) and the title shown instead of the file name (12.2, DisplayDocTitle).
+  ctx.trailerInfo.Root = ctx.register(
+    ctx.obj({
+      Type: 'Catalog',
+      Pages: pagesRef,
+      Lang: PDFString.of(info.language ?? 'ru'),
+      ViewerPreferences: ctx.obj({ DisplayDocTitle: true }),
+    }),
+  );
+  // Document information (14.3.3); text strings in UTF-16 so Cyrillic reads right in every viewer.
+  const created = PDFString.fromDate(info.created);
+  ctx.trailerInfo.Info = ctx.register(
+    ctx.obj({
+      Title: PDFHexString.fromText(info.title),
+      Author: PDFHexString.fromText(info.author),
+      Subject: PDFHexString.fromText(info.subject),
+      ...(info.keywords?.length ? { Keywords: PDFHexString.fromText(info.keywords.join(' ')) } : {}),
+      Creator: PDFHexString.fromText('cpd-forms'),
+      Producer: PDFHexString.fromText('cpd-forms (pdf-lib)'),
+      CreationDate: created,
+      ModDate: created,
+    }),
+  );
+  // pdf-lib's writer yields to the event loop (setTimeout 0, ≥ 1 ms) every `objectsPerTick` objects; a document
+  // is small and a Lambda renders one at a time, so the yields were only idle time.
+  return PDFWriter.forContext(ctx, Number.POSITIVE_INFINITY).serializeToBuffer();
 }

@@ -19,6 +19,15 @@ export const FUNCTION_TARGET = 'node22';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __cpdCreateRequire } from 'node:module'; const require = __cpdCreateRequire(import.meta.url);";
 
+/**
+ * Packages replaced in the bundles by a module of ours (esbuild's `alias`; the path is relative to the project
+ * root, where esbuild runs). Only for a dependency of a dependency that the code we use reaches but never calls.
+ */
+export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
+  // pdf-lib's utilities import the 14 standard fonts' metrics just to list their names (see the module).
+  '@pdf-lib/standard-fonts': './functions/documents/standard-font-names.ts',
+};
+
 /** The esbuild settings of NodejsFunction's `bundling` (besides the output format, which is ESM). */
 export const FUNCTION_BUNDLING = {
   target: FUNCTION_TARGET,
@@ -31,6 +40,13 @@ export const FUNCTION_BUNDLING = {
   // The SDK is bundled rather than taken from the runtime: package.json pins its versions, and the
   // behaviour tested locally must be the behaviour deployed.
   externalModules: [] as string[],
+  // Flags NodejsFunction passes to esbuild as they are (`--charset=utf8 --alias:<package>=<path>`).
+  esbuildArgs: {
+    // Russian text (forms, labels, messages) as UTF-8 rather than \uXXXX escapes: ≈ 100 KB less in every bundle.
+    // (NodejsFunction's own `charset` prop is not passed to esbuild by aws-cdk-lib 2.276 — hence the raw flag.)
+    '--charset': 'utf8' as const,
+    '--alias': Object.entries(FUNCTION_ALIASES).map(([from, to]) => `${from}=${to}`),
+  },
 };
 
 /**
@@ -82,8 +98,9 @@ export function copyBundledAssets(outdir: string): void {
 
 /**
  * FUNCTION_BUNDLING as esbuild's API takes it: the same flags NodejsFunction puts on esbuild's command line
- * (`--bundle --target --platform=node --format=esm --outfile=<dir>/index.mjs --minify --sourcemap
- * --sources-content=false --banner:js --main-fields`, one `--external` per external module).
+ * (`--bundle --target --platform=node --format=esm --outfile=<dir>/index.mjs --minify --charset=utf8 --sourcemap
+ * --sources-content=false --banner:js --main-fields`, one `--external` per external module, one `--alias` per
+ * FUNCTION_ALIASES entry), run from the project root as the CDK runs it.
  */
 export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
   return {
@@ -94,10 +111,13 @@ export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
     target: FUNCTION_BUNDLING.target,
     outfile: `${outdir}/${BUNDLE_FILE}`,
     minify: FUNCTION_BUNDLING.minify,
+    charset: FUNCTION_BUNDLING.esbuildArgs['--charset'],
     sourcemap: FUNCTION_BUNDLING.sourceMap,
     sourcesContent: FUNCTION_BUNDLING.sourcesContent,
     external: [...FUNCTION_BUNDLING.externalModules],
     banner: { js: FUNCTION_BUNDLING.banner },
     mainFields: [...FUNCTION_BUNDLING.mainFields],
+    alias: { ...FUNCTION_ALIASES },
+    absWorkingDir: ROOT,
   };
 }

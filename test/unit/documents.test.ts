@@ -236,6 +236,14 @@ describe('documents of the diagnostics request', () => {
       expect(doc.getCreationDate()!.getTime()).toBeGreaterThanOrEqual(before);
       expect(doc.getCreationDate()!.getTime()).toBeLessThanOrEqual(Date.now());
       expect(doc.catalog.get(PDFName.of('Lang'))?.toString()).toBe('(ru)');
+      // Viewers show the title, not the file name, in their window.
+      expect(
+        doc.catalog
+          .lookup(PDFName.of('ViewerPreferences'), PDFDict)
+          .get(PDFName.of('DisplayDocTitle'))
+          ?.toString(),
+      ).toBe('true');
+      expect(doc.getCreator()).toBe('cpd-forms');
       const text = pdfText(pdf);
       expect(text).toContain('Иванова Мария Петровна');
       expect(pdf.length).toBeLessThan(60_000);
