@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
  * Where templates and fonts are found — the one place that knows the file layout.
  *
  * Bundled (Lambda): the deployment copies them next to the bundle —
- *   <bundle dir>/assets/templates/<pdf|email>/...
+ *   <bundle dir>/assets/templates/<pdf|email|web>/...
+ *   <bundle dir>/assets/templates-compiled/<pdf|email|web>/....hbs.js   (readPrecompiled)
  *   <bundle dir>/assets/fonts/PTSerif-*.ttf, DejaVuSans*.ttf
  * From the repository (tests, `npm start`): templates/ at the root and the fonts of the npm packages
  * `@expo-google-fonts/pt-serif` (PT Serif, ParaType, OFL) and `dejavu-fonts-ttf` (fallback for symbols).
@@ -78,19 +79,25 @@ export function readTemplate(relative: string): Promise<string> {
 }
 
 /**
- * Handlebars' precompiled form of a PDF template (JavaScript source), when the bundle carries one:
- * `<bundle dir>/assets/templates-compiled/<relative>.js`, written at bundling by infra/constructs/precompiled-templates.ts
- * so a cold Lambda does not parse and compile its templates. From the repository there is none (templates are
- * compiled from their .hbs, so an edit shows at once).
+ * Handlebars' precompiled form of a template (JavaScript source), or undefined outside a bundle:
+ * `<bundle dir>/assets/templates-compiled/<relative>.js`, written at bundling by
+ * infra/constructs/precompiled-templates.ts for every .hbs under templates/pdf, email and web. A bundle has
+ * Handlebars' runtime only (functions/documents/handlebars-compiler.ts), so there a template without its
+ * precompiled form cannot be rendered: that is a deployment fault, reported with the template's name. From the
+ * repository there is none (templates are compiled from their .hbs, so an edit shows at once).
  */
 export async function readPrecompiled(relative: string): Promise<string | undefined> {
   if (!bundled()) return undefined;
   try {
     return await readFile(join(BUNDLED, 'templates-compiled', `${relative}.js`), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  if (!existsSync(templatePath(relative))) throw new Error(`Template not found: templates/${relative}`);
+  throw new Error(
+    `Template templates/${relative} is not precompiled in this bundle (assets/templates-compiled), and a ` +
+      "deployment has no Handlebars compiler: the bundling's precompiled templates are missing or out of date",
+  );
 }
 
 /** The bytes of a font, read once per process. */

@@ -1,18 +1,31 @@
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { MONTHS_GENITIVE } from '../core/ru-text';
 import { localDate } from '../core/working-days';
 import { listTemplates, readPrecompiled, readTemplate } from './assets';
+import {
+  type CodeGenerator,
+  type CompileProfile,
+  type HandlebarsCompiler,
+  loadCompiler,
+  parseTemplate,
+  precompileTemplate,
+} from './handlebars-compiler';
 import type { Locate } from './markup';
 
 /**
- * Handlebars for documents and mail: two isolated environments with the same helpers.
- *   - Mail (`renderTemplate`): plain text, no HTML escaping (the mail's HTML part is escaped separately).
+ * Handlebars for documents, mail and pages: three families of templates (`TemplateFamily`), each with its own
+ * environment and compile options, all run by Handlebars' runtime. A deployment carries every template
+ * precompiled (infra/constructs/precompiled-templates.ts); from the repository they are compiled from their .hbs
+ * through handlebars-compiler.ts, the only way to Handlebars' compiler.
+ *   - Mail (`renderTemplate`): plain text, no HTML escaping (the mail's HTML part is escaped separately);
+ *     partials from `templates/email/partials/*.hbs` (`{{> signature}}`).
  *   - PDF (`renderMarkup`): the HTML subset of markup.ts; values are HTML-escaped, so a payload cannot inject
  *     markup; `{{path}}` printing a field the context lacks is an error with the file and line (inside `{{#if}}`
  *     and helper arguments a missing field is simply empty); partials from `templates/pdf/partials/*.hbs`
  *     (`{{> letterhead}}`, `{{> signature-block role="…" name=(initials person)}}`).
+ *   - Web pages: functions/web/pages.ts, its own family and helpers.
  *
- * Helpers:
+ * Helpers of mail and PDF:
  *   {{date value}}          22.11.2026           (value: `YYYY-MM-DD` or an ISO instant, read in the instance's zone)
  *   {{date value "long"}}   22 ноября 2026 г.
  *   {{fullName person}}     Иванова Мария Петровна
@@ -28,6 +41,17 @@ import type { Locate } from './markup';
  *   (eq a b) (ne a b) (and a b) (or a b) (not a) (gt a b) (lt a b)   for {{#if}}
  * The root context must carry `settings` (instance settings; its time zone for instants) and `enums`.
  */
+
+/**
+ * What `handlebars/runtime` has: Handlebars without its compiler. The package types the runtime as the whole
+ * of Handlebars, so `compile` would typecheck here and fail in a deployment; this type leaves it out.
+ */
+export type HandlebarsRuntime = Omit<
+  typeof Handlebars,
+  'compile' | 'precompile' | 'parse' | 'parseWithoutProcessing' | 'create'
+> & { create(): HandlebarsRuntime };
+
+const runtime: HandlebarsRuntime = Handlebars;
 
 export interface PersonName {
   lastName: string;
@@ -167,7 +191,7 @@ export function formatDateTime(value: unknown, timeZone: string): string {
   return `${local.slice(8, 10)}.${local.slice(5, 7)}.${local.slice(0, 4)} ${local.slice(11, 16)}`;
 }
 
-function registerHelpers(env: typeof Handlebars): void {
+function registerHelpers(env: HandlebarsRuntime): void {
   // Helpers that need an argument refuse to run without one (`{{label}}` inside a row with a `label` field).
   const helper = (name: string, fn: (...args: unknown[]) => unknown) =>
     env.registerHelper(name, (...args: unknown[]) => {
@@ -215,45 +239,7 @@ function registerHelpers(env: typeof Handlebars): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Mail: plain text, lenient.
-
-const env = Handlebars.create();
-registerHelpers(env);
-
-const compiled = new Map<string, Promise<Handlebars.TemplateDelegate>>();
-
-async function template(relative: string): Promise<Handlebars.TemplateDelegate> {
-  let t = compiled.get(relative);
-  if (!t) {
-    t = readTemplate(relative).then((source) => env.compile(source, { noEscape: true, strict: false }));
-    t.catch(() => compiled.delete(relative));
-    compiled.set(relative, t);
-  }
-  return t;
-}
-
-let partialsLoaded: Promise<void> | undefined;
-
-/** Partials shared by the mail templates (`{{> signature}}`). */
-function loadPartials(): Promise<void> {
-  partialsLoaded ??= readTemplate('email/partials/signature.hbs').then((source) => {
-    env.registerPartial('signature', source);
-  });
-  partialsLoaded.catch(() => {
-    partialsLoaded = undefined;
-  });
-  return partialsLoaded;
-}
-
-/** Render `templates/<relative>` to plain text with the given context. */
-export async function renderTemplate(relative: string, context: object): Promise<string> {
-  await loadPartials();
-  const t = await template(relative);
-  return t(context).replace(/\r\n?/g, '\n');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// PDF: HTML-subset markup, escaped, strict where a value is printed.
+// Families of templates.
 
 /** A template error: the file under templates/ and the line. */
 export class TemplateError extends Error {
@@ -267,9 +253,148 @@ export class TemplateError extends Error {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: Handlebars' compiler class is untyped
-type CompilerCtor = any;
-type WithCompiler = { JavaScriptCompiler: CompilerCtor };
+interface HandlebarsException {
+  message: string;
+  lineNumber?: number;
+  column?: number;
+  /** Set by the partial wrapper: the partial the error came from. */
+  templateFile?: string;
+}
+
+/** Errors inside a partial name the partial's file. */
+function wrapPartial(file: string, t: Handlebars.TemplateDelegate): Handlebars.TemplateDelegate {
+  return (context, options) => {
+    try {
+      return t(context, options);
+    } catch (error) {
+      const e = error as HandlebarsException;
+      if (e && typeof e === 'object' && !e.templateFile) e.templateFile = file;
+      throw error;
+    }
+  };
+}
+
+/**
+ * The templates of one folder under templates/, compiled with one profile and run in one environment (helpers,
+ * partials) of Handlebars' runtime. In a bundle each template is loaded precompiled (assets.ts
+ * `readPrecompiled`; infra/constructs/precompiled-templates.ts writes every family's folder with its profile);
+ * from the repository it is compiled from its .hbs into the same JavaScript a bundle carries and evaluated, so
+ * both run the same code.
+ */
+export class TemplateFamily {
+  /** The family's helpers and partials. */
+  readonly env: HandlebarsRuntime = runtime.create();
+  /** Partial name → its file under templates/ (sources are read again only on the error paths). */
+  readonly partialFiles = new Map<string, string>();
+  private readonly templates = new Map<string, Promise<Handlebars.TemplateDelegate>>();
+  private partialsLoaded: Promise<void> | undefined;
+
+  constructor(
+    /** Its folder under templates/: `pdf`, `email` or `web`. */
+    readonly folder: string,
+    readonly profile: CompileProfile,
+    /** A folder under templates/ whose `<name>.hbs` files are the partials `{{> name}}`. */
+    private readonly partialsDir?: string,
+  ) {}
+
+  /** `templates/<relative>`, loaded once per process. */
+  template(relative: string): Promise<Handlebars.TemplateDelegate> {
+    let t = this.templates.get(relative);
+    if (!t) {
+      t = this.load(relative);
+      t.catch(() => this.templates.delete(relative));
+      this.templates.set(relative, t);
+    }
+    return t;
+  }
+
+  private async load(relative: string): Promise<Handlebars.TemplateDelegate> {
+    // In a bundle a template without its precompiled form is an error there (a deployment fault), named.
+    const spec = await readPrecompiled(relative);
+    if (spec !== undefined) return this.fromPrecompiled(spec);
+    return this.compile(relative, await readTemplate(relative));
+  }
+
+  /** A template from its text, named `templates/<relative>` in errors; needs Handlebars' compiler. */
+  async compile(relative: string, source: string): Promise<Handlebars.TemplateDelegate> {
+    const hb = await loadCompiler();
+    if (!hb)
+      throw new Error(
+        `templates/${relative} is not precompiled, and Handlebars' compiler is not installed here: ` +
+          'a deployment runs precompiled templates only (infra/constructs/precompiled-templates.ts)',
+      );
+    return this.fromPrecompiled(this.precompile(hb, relative, source));
+  }
+
+  /**
+   * A template as the JavaScript source of its spec, compiled with this family's profile (what a bundle
+   * carries). A syntax error is a TemplateError with the file and line, and fails the bundling.
+   */
+  precompile(hb: HandlebarsCompiler, relative: string, source: string): string {
+    let program: hbs.AST.Program;
+    try {
+      // Parsed first, so a syntax error names its file and line rather than surfacing at the first render.
+      program = parseTemplate(hb, source);
+    } catch (error) {
+      const e = error as HandlebarsException;
+      const line = e.lineNumber ?? Number(/on line (\d+)/.exec(e.message)?.[1] ?? Number.NaN);
+      throw new TemplateError(`templates/${relative}`, Number.isNaN(line) ? undefined : line, e.message);
+    }
+    return precompileTemplate(hb, this.profile, program);
+  }
+
+  /** A template from `precompile`'s output. */
+  fromPrecompiled(spec: string): Handlebars.TemplateDelegate {
+    // The spec is the precompiler's output (the bundle's own assets, or made just now from a .hbs), never user
+    // input.
+    const templateSpec = new Function(`return ${spec};`)() as TemplateSpecification;
+    return this.env.template(templateSpec);
+  }
+
+  /** Register the partials (once; again after a failure). */
+  loadPartials(): Promise<void> {
+    const dir = this.partialsDir;
+    if (dir === undefined) return Promise.resolve();
+    this.partialsLoaded ??= (async () => {
+      for (const name of await listTemplates(dir)) {
+        if (!name.endsWith('.hbs')) continue;
+        const relative = `${dir}/${name}`;
+        const partial = name.slice(0, -4);
+        // Registered as templates: the runtime cannot compile a partial given as text.
+        this.env.registerPartial(
+          partial,
+          wrapPartial(`templates/${relative}`, await this.template(relative)),
+        );
+        this.partialFiles.set(partial, relative);
+      }
+    })();
+    this.partialsLoaded.catch(() => {
+      this.partialsLoaded = undefined;
+    });
+    return this.partialsLoaded;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mail: plain text, lenient.
+
+export const mailTemplates = new TemplateFamily(
+  'email',
+  { options: { noEscape: true, strict: false } },
+  'email/partials',
+);
+registerHelpers(mailTemplates.env);
+
+/** Render `templates/<relative>` to plain text with the given context. */
+export async function renderTemplate(relative: string, context: object): Promise<string> {
+  await mailTemplates.loadPartials();
+  const t = await mailTemplates.template(relative);
+  return t(context).replace(/\r\n?/g, '\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PDF: HTML-subset markup, escaped, strict where a value is printed.
+
 interface CompilerInternals {
   resolvePath(type: string, parts: string[], start: number, falsy: boolean, strict: boolean): void;
   popStack(): unknown;
@@ -282,16 +407,16 @@ interface CompilerInternals {
 }
 
 /**
- * A compiler that is strict only where a value is printed (`{{payload.x}}`): intermediate objects may be missing
- * everywhere (helpers and `{{#if}}` get undefined, as without strict mode), but the last name of a printed path
- * must exist — otherwise Handlebars throws '"x" not defined' with the line and column.
+ * A code generator that is strict only where a value is printed (`{{payload.x}}`): intermediate objects may be
+ * missing everywhere (helpers and `{{#if}}` get undefined, as without strict mode), but the last name of a
+ * printed path must exist — otherwise Handlebars throws '"x" not defined' with the line and column.
  */
-function printStrictCompiler(base: CompilerCtor): CompilerCtor {
+function printStrictCompiler(base: CodeGenerator): CodeGenerator {
   const Compiler = function (this: unknown) {
     // biome-ignore lint/complexity/noArguments: the Handlebars compiler is an ES5 constructor
     (base as unknown as (...a: unknown[]) => void).apply(this, arguments as unknown as unknown[]);
-  } as unknown as CompilerCtor;
-  Compiler.prototype = Object.create(base.prototype) as CompilerCtor['prototype'];
+  } as unknown as CodeGenerator;
+  Compiler.prototype = Object.create(base.prototype) as CodeGenerator['prototype'];
   const proto = Compiler.prototype as unknown as CompilerInternals & { compiler: unknown };
   proto.compiler = Compiler;
   const original = (base.prototype as unknown as CompilerInternals).resolvePath;
@@ -318,124 +443,29 @@ function printStrictCompiler(base: CompilerCtor): CompilerCtor {
   return Compiler;
 }
 
-const pdfEnv = Handlebars.create();
-registerHelpers(pdfEnv);
-(pdfEnv as unknown as WithCompiler).JavaScriptCompiler = printStrictCompiler(
-  (pdfEnv as unknown as WithCompiler).JavaScriptCompiler,
+export const pdfTemplates = new TemplateFamily(
+  'pdf',
+  {
+    options: { strict: false, noEscape: false, preventIndent: true },
+    codeGenerator: printStrictCompiler,
+  },
+  'pdf/partials',
 );
-
-interface HandlebarsException {
-  message: string;
-  lineNumber?: number;
-  column?: number;
-  /** Set by the partial wrapper: the partial the error came from. */
-  templateFile?: string;
-}
-
-const PARTIALS_DIR = 'pdf/partials';
-const pdfCompiled = new Map<string, Promise<Handlebars.TemplateDelegate>>();
-
-const PDF_OPTIONS = { strict: false, noEscape: false, preventIndent: true } as const;
-
-function parsePdf(relative: string, source: string): hbs.AST.Program {
-  try {
-    // Parse now, so syntax errors surface here with their line rather than at the first render; the compiler
-    // takes the tree, so the source is parsed once (parsing is most of a cold first document's template time).
-    return pdfEnv.parse(source);
-  } catch (error) {
-    const e = error as HandlebarsException;
-    const line = e.lineNumber ?? Number(/on line (\d+)/.exec(e.message)?.[1] ?? Number.NaN);
-    throw new TemplateError(`templates/${relative}`, Number.isNaN(line) ? undefined : line, e.message);
-  }
-}
-
-function compilePdf(relative: string, source: string): Handlebars.TemplateDelegate {
-  return pdfEnv.compile(parsePdf(relative, source), PDF_OPTIONS);
-}
-
-/**
- * A PDF template as JavaScript source, for the bundle (infra/constructs/precompiled-templates.ts): the same
- * environment and compiler as `compilePdf`, so the precompiled template behaves exactly like the compiled one,
- * errors with their lines included. A syntax error fails the bundling.
- */
-export function precompilePdfTemplate(relative: string, source: string): string {
-  // Handlebars' types say a spec object; at run time precompile returns the spec's JavaScript source.
-  return pdfEnv.precompile(parsePdf(relative, source), PDF_OPTIONS) as unknown as string;
-}
-
-/** A template from `precompilePdfTemplate`'s output. */
-export function precompiledPdfTemplate(spec: string): Handlebars.TemplateDelegate {
-  // The spec is the precompiler's output read from the bundle's own assets, never user input.
-  const templateSpec = new Function(`return ${spec};`)() as TemplateSpecification;
-  return pdfEnv.template(templateSpec);
-}
-
-/** Precompiled when the bundle carries it, else compiled from the .hbs. */
-async function loadPdf(relative: string): Promise<Handlebars.TemplateDelegate> {
-  const spec = await readPrecompiled(relative);
-  if (spec !== undefined) return precompiledPdfTemplate(spec);
-  return compilePdf(relative, await readTemplate(relative));
-}
-
-function pdfTemplate(relative: string): Promise<Handlebars.TemplateDelegate> {
-  let t = pdfCompiled.get(relative);
-  if (!t) {
-    t = loadPdf(relative);
-    t.catch(() => pdfCompiled.delete(relative));
-    pdfCompiled.set(relative, t);
-  }
-  return t;
-}
-
-/** Errors inside a partial name the partial's file. */
-function wrapPartial(file: string, t: Handlebars.TemplateDelegate): Handlebars.TemplateDelegate {
-  return (context, options) => {
-    try {
-      return t(context, options);
-    } catch (error) {
-      const e = error as HandlebarsException;
-      if (e && typeof e === 'object' && !e.templateFile) e.templateFile = file;
-      throw error;
-    }
-  };
-}
-
-let pdfPartials: Promise<void> | undefined;
-
-function loadPdfPartials(): Promise<void> {
-  pdfPartials ??= (async () => {
-    for (const name of await listTemplates(PARTIALS_DIR)) {
-      if (!name.endsWith('.hbs')) continue;
-      const relative = `${PARTIALS_DIR}/${name}`;
-      pdfEnv.registerPartial(
-        name.slice(0, -4),
-        wrapPartial(`templates/${relative}`, await loadPdf(relative)),
-      );
-      partialSources.set(name.slice(0, -4), relative);
-    }
-  })();
-  pdfPartials.catch(() => {
-    pdfPartials = undefined;
-  });
-  return pdfPartials;
-}
-
-/** Partial name → its file under templates/ (sources are read again only on the error paths). */
-const partialSources = new Map<string, string>();
+registerHelpers(pdfTemplates.env);
 
 /** Run a PDF template to markup (no parsing); errors become TemplateError with the file and line. */
 export async function renderMarkupText(relative: string, context: object): Promise<string> {
-  await loadPdfPartials();
-  return runPdf(await pdfTemplate(relative), relative, context, () => readTemplate(relative));
+  await pdfTemplates.loadPartials();
+  return runPdf(await pdfTemplates.template(relative), relative, context, () => readTemplate(relative));
 }
 
 /**
  * Run a PDF template given as text (tests, previews); `relative` names it in errors as if it were under
- * templates/.
+ * templates/. It is compiled here, so it needs Handlebars' compiler (the repository, not a deployment).
  */
 export async function renderMarkupSource(source: string, relative: string, context: object): Promise<string> {
-  await loadPdfPartials();
-  return runPdf(compilePdf(relative, source), relative, context, async () => source);
+  await pdfTemplates.loadPartials();
+  return runPdf(await pdfTemplates.compile(relative, source), relative, context, async () => source);
 }
 
 async function runPdf(
@@ -462,7 +492,7 @@ async function runPdf(
 }
 
 async function readPartialSource(file: string): Promise<string | undefined> {
-  const relative = [...partialSources.values()].find((rel) => `templates/${rel}` === file);
+  const relative = [...pdfTemplates.partialFiles.values()].find((rel) => `templates/${rel}` === file);
   return relative === undefined ? undefined : readTemplate(relative);
 }
 
@@ -527,20 +557,25 @@ export function stripMarkers(text: string): {
   return { text: out, marks };
 }
 
-/** Render again with line markers to find which template line produced a markup error at `offset`. */
+/**
+ * Render again with line markers to find which template line produced a markup error at `offset`. The
+ * instrumented text is compiled here, so this needs Handlebars' compiler: where it is absent (a deployment) this
+ * returns without calling `parse`, and the caller reports the error with the template's file and no line.
+ */
 export async function locateInTemplate(
   relative: string,
   context: object,
   parse: (markup: string, locate: Locate) => unknown,
   source?: string,
 ): Promise<void> {
+  const hb = await loadCompiler();
+  if (!hb) return;
   const files = [`templates/${relative}`];
-  const traceEnv = Handlebars.create();
+  const traceEnv = hb.create();
   registerHelpers(traceEnv);
-  (traceEnv as unknown as WithCompiler).JavaScriptCompiler = printStrictCompiler(
-    (traceEnv as unknown as WithCompiler).JavaScriptCompiler,
-  );
-  for (const [name, rel] of partialSources) {
+  const withGenerator = traceEnv as unknown as { JavaScriptCompiler: CodeGenerator };
+  withGenerator.JavaScriptCompiler = printStrictCompiler(withGenerator.JavaScriptCompiler);
+  for (const [name, rel] of pdfTemplates.partialFiles) {
     files.push(`templates/${rel}`);
     traceEnv.registerPartial(name, instrument(await readTemplate(rel), files.length - 1));
   }

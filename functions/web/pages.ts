@@ -1,27 +1,21 @@
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { config, isLocalMode } from '../config';
-import { readTemplate } from '../documents/assets';
-import { formatDate } from '../documents/templating';
+import { formatDate, TemplateFamily } from '../documents/templating';
 import { assetUrls } from './static-assets';
 
 /**
  * HTML pages from templates/web/*.hbs inside templates/web/layout.hbs. Unlike the mail and PDF texts, every
  * value is HTML-escaped here (Handlebars' default), since a payload typed by one person is shown in another
- * person's browser; only SafeHtml built by functions/web/html.ts passes through as markup.
+ * person's browser; only SafeHtml built by functions/web/html.ts passes through as markup. Precompiled in a
+ * deployment like the documents (functions/documents/templating.ts `TemplateFamily`).
  */
-const env = Handlebars.create();
-const compiled = new Map<string, Promise<Handlebars.TemplateDelegate>>();
+export const webTemplates = new TemplateFamily('web', { options: { strict: false } });
 
 function template(name: string): Promise<Handlebars.TemplateDelegate> {
-  let t = compiled.get(name);
-  if (!t) {
-    t = readTemplate(`web/${name}.hbs`).then((source) => env.compile(source, { strict: false }));
-    t.catch(() => compiled.delete(name));
-    compiled.set(name, t);
-  }
-  return t;
+  return webTemplates.template(`web/${name}.hbs`);
 }
 
+const env = webTemplates.env;
 env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 // Dates in the instance's time zone and lists, as the documents write them (report and register views).
 env.registerHelper('date', (value: unknown, style: unknown) =>

@@ -35,9 +35,11 @@ describe('bundling (the one real esbuild run of the infra tests)', () => {
       'assets/fonts/PTSerif-BoldItalic.ttf',
       'assets/fonts/DejaVuSans.ttf',
       'assets/fonts/DejaVuSans-Bold.ttf',
-      // Precompiled by infra/constructs/precompiled-templates.ts (a cold function skips Handlebars' compiler).
+      // Precompiled by infra/constructs/precompiled-templates.ts: functions carry Handlebars' runtime only.
       'assets/templates-compiled/pdf/route/route-card.hbs.js',
       'assets/templates-compiled/pdf/partials/letterhead.hbs.js',
+      'assets/templates-compiled/email/partials/signature.hbs.js',
+      'assets/templates-compiled/web/layout.hbs.js',
     ]) {
       expect(existsSync(path.join(bundleDir, asset)), asset).toBe(true);
     }
