@@ -48,49 +48,115 @@ class UsedFace {
   readonly newId: Int32Array;
   readonly order: number[] = [0];
   readonly unicode: string[] = [''];
-  /** The two-byte code of each subset glyph as it goes inside a literal string `( )` of a content stream. */
-  readonly bytes: string[] = ['\\000\\000'];
 
   constructor(readonly font: TrueTypeFont) {
     this.newId = new Int32Array(font.numGlyphs).fill(-1);
     this.newId[0] = 0;
   }
 
-  /** The code of a glyph in a literal string, assigning it a subset id on first use. */
-  code(gid: number, text: string): string {
+  /** The subset id of a glyph, assigned on first use. */
+  id(gid: number, text: string): number {
     const id = this.newId[gid]!;
-    if (id !== -1) return this.bytes[id]!;
+    if (id !== -1) return id;
     const next = this.order.length;
     this.newId[gid] = next;
     this.order.push(gid);
     this.unicode.push(text);
-    const b = literalByte(next >> 8) + literalByte(next & 0xff);
-    this.bytes.push(b);
-    return b;
+    return next;
   }
 }
 
+const BACKSLASH = 0x5c;
+
 /**
- * One byte inside a literal string (PDF 32000-1, 7.3.4.2): written as itself (the stream is written as Latin-1)
- * except the delimiters and the backslash, which are escaped, and end-of-line bytes, which a reader would
- * normalise — half the bytes of the `<hex>` form, so less to build and to compress.
+ * A content stream written as bytes: operators and numbers as ASCII, glyph codes as they go in a string. Built as
+ * JavaScript strings (a piece per operator, joined, then encoded as Latin-1), it made most of a document's garbage.
  */
-function literalByte(b: number): string {
-  if (b === 0x28 || b === 0x29 || b === 0x5c) return `\\${String.fromCharCode(b)}`;
-  if (b === 0x0a || b === 0x0d) return `\\${b.toString(8).padStart(3, '0')}`;
-  return String.fromCharCode(b);
+class ContentWriter {
+  buf = new Uint8Array(1 << 14);
+  len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  /** ASCII text (operators, names). */
+  ascii(text: string): void {
+    this.room(text.length);
+    for (let i = 0; i < text.length; i++) this.buf[this.len++] = text.charCodeAt(i);
+  }
+
+  /**
+   * A coordinate with at most two decimals (1/7200 inch is finer than any printer), written as `${r / 100}`
+   * would write it.
+   */
+  num(n: number): void {
+    let r = Math.round(n * 100);
+    this.room(24);
+    if (r < 0) {
+      this.buf[this.len++] = 0x2d; // '-'
+      r = -r;
+    }
+    const whole = Math.floor(r / 100);
+    const cents = r - whole * 100;
+    if (whole === 0) this.buf[this.len++] = 0x30;
+    else {
+      let digits = 1;
+      for (let v = whole; v >= 10; v = Math.floor(v / 10)) digits++;
+      let at = this.len + digits;
+      this.len = at;
+      for (let v = whole; v > 0; v = Math.floor(v / 10)) this.buf[--at] = 0x30 + (v % 10);
+    }
+    if (cents !== 0) {
+      this.buf[this.len++] = 0x2e; // '.'
+      this.buf[this.len++] = 0x30 + Math.floor(cents / 10);
+      if (cents % 10 !== 0) this.buf[this.len++] = 0x30 + (cents % 10);
+    }
+  }
+
+  /** A subset glyph id as the two bytes of a code inside a literal string `( )`. */
+  code(id: number): void {
+    this.room(8);
+    this.literalByte(id >> 8);
+    this.literalByte(id & 0xff);
+  }
+
+  /**
+   * One byte inside a literal string (PDF 32000-1, 7.3.4.2): written as itself except the delimiters and the
+   * backslash, which are escaped, and end-of-line bytes, which a reader would normalise (as octal `\012`,
+   * `\015`) — half the bytes of the `<hex>` form, so less to build and to compress.
+   */
+  private literalByte(b: number): void {
+    if (b === 0x28 || b === 0x29 || b === BACKSLASH) {
+      this.buf[this.len++] = BACKSLASH;
+      this.buf[this.len++] = b;
+    } else if (b === 0x0a || b === 0x0d) {
+      this.buf[this.len++] = BACKSLASH;
+      this.buf[this.len++] = 0x30;
+      this.buf[this.len++] = 0x31;
+      this.buf[this.len++] = 0x30 + (b & 7);
+    } else this.buf[this.len++] = b;
+  }
+
+  append(other: ContentWriter): void {
+    this.room(other.len);
+    this.buf.set(other.buf.subarray(0, other.len), this.len);
+    this.len += other.len;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 /** The four hex digits of a subset glyph id (in the ToUnicode map). */
 function hex4(id: number): string {
   return id.toString(16).padStart(4, '0');
-}
-
-/** A coordinate with at most two decimals (1/7200 inch is finer than any printer). */
-function num(n: number): string {
-  const r = Math.round(n * 100);
-  if (r % 100 === 0) return r === 0 ? '0' : `${r / 100}`;
-  return `${r / 100}`;
 }
 
 function toUnicodeCMap(face: UsedFace): string {
@@ -235,9 +301,17 @@ export async function drawPdf(
   const H = geometry.height;
   const contents: PDFRef[] = [];
 
+  // Two writers reused page after page: graphics (rules, shading) first, then the text object over them.
+  const graphics = new ContentWriter();
+  const text = new ContentWriter();
   for (const page of pages) {
-    const graphics: string[] = [];
-    const text: string[] = ['BT'];
+    graphics.len = 0;
+    text.len = 0;
+    text.ascii('BT');
+    /** A new graphics operation; operations are separated by line ends. */
+    const op = () => {
+      if (graphics.len > 0) graphics.ascii('\n');
+    };
     // Text positions: relative moves (Td) from the start of the previous run, shorter than a matrix per run.
     let lineX = 0;
     let lineY = 0;
@@ -246,41 +320,74 @@ export async function drawPdf(
     let lineWidth = -1;
     const setWidth = (w: number) => {
       if (w !== lineWidth) {
-        graphics.push(`${num(w)} w`);
+        op();
+        graphics.num(w);
+        graphics.ascii(' w');
         lineWidth = w;
       }
+    };
+    const stroke = (x1: number, y1: number, x2: number, y2: number) => {
+      op();
+      graphics.num(x1);
+      graphics.ascii(' ');
+      graphics.num(y1);
+      graphics.ascii(' m ');
+      graphics.num(x2);
+      graphics.ascii(' ');
+      graphics.num(y2);
+      graphics.ascii(' l S');
+    };
+    // The text box being written: where the next glyph goes, and the face of the open run (-1: none).
+    let x = 0;
+    let y = 0;
+    let size = 0;
+    let runFace = -1;
+    const open = (face: number) => {
+      if (runFace !== -1) text.ascii(') Tj');
+      runFace = face;
+      if (face !== currentFont || size !== currentSize) {
+        text.ascii('\n/F');
+        text.num(face);
+        text.ascii(' ');
+        text.num(size);
+        text.ascii(' Tf');
+        currentFont = face;
+        currentSize = size;
+      }
+      text.ascii('\n');
+      text.num(x - lineX);
+      text.ascii(' ');
+      text.num(y - lineY);
+      text.ascii(' Td (');
+      lineX = x;
+      lineY = y;
     };
     for (const box of page.boxes) {
       if (box.t === 'line') {
         setWidth(box.w);
-        graphics.push(`${num(box.x1)} ${num(H - box.y1)} m ${num(box.x2)} ${num(H - box.y2)} l S`);
+        stroke(box.x1, H - box.y1, box.x2, H - box.y2);
         continue;
       }
       if (box.t === 'rect') {
-        graphics.push(
-          `${num(box.gray)} g ${num(box.x)} ${num(H - box.y - box.h)} ${num(box.w)} ${num(box.h)} re f 0 g`,
-        );
+        op();
+        graphics.num(box.gray);
+        graphics.ascii(' g ');
+        graphics.num(box.x);
+        graphics.ascii(' ');
+        graphics.num(H - box.y - box.h);
+        graphics.ascii(' ');
+        graphics.num(box.w);
+        graphics.ascii(' ');
+        graphics.num(box.h);
+        graphics.ascii(' re f 0 g');
         continue;
       }
-      // Text: runs of one face each.
+      // Text: runs of one face each, `x y Td (codes) Tj`, opened at the run's first glyph.
       const primary = box.style & 3;
-      let x = box.x;
-      const y = H - box.y;
-      let runFace = -1;
-      let codes = '';
-      let runStartX = x;
-      const flush = () => {
-        if (!codes) return;
-        if (runFace !== currentFont || box.size !== currentSize) {
-          text.push(`/F${runFace} ${num(box.size)} Tf`);
-          currentFont = runFace;
-          currentSize = box.size;
-        }
-        text.push(`${num(runStartX - lineX)} ${num(y - lineY)} Td (${codes}) Tj`);
-        lineX = runStartX;
-        lineY = y;
-        codes = '';
-      };
+      x = box.x;
+      y = H - box.y;
+      size = box.size;
+      runFace = -1;
       const s = box.text;
       const main = usedFace(primary);
       const mainGlyphs = main.font.bmpGlyph;
@@ -291,13 +398,9 @@ export async function drawPdf(
         let gid = mainGlyphs[cp]!;
         if (gid !== 0) {
           // The common case: a BMP character of the style's own face.
-          if (runFace !== primary) {
-            flush();
-            runFace = primary;
-            runStartX = x;
-          }
+          if (runFace !== primary) open(primary);
           const id = main.newId[gid]!;
-          codes += id !== -1 ? main.bytes[id]! : main.code(gid, s[i]!);
+          text.code(id !== -1 ? id : main.id(gid, s[i]!));
           x += mainAdvance[gid]! * mainScale;
           continue;
         }
@@ -311,25 +414,22 @@ export async function drawPdf(
         if (faceIndex === -1) faceIndex = primary;
         const face = usedFace(faceIndex);
         gid = glyphOf(face.font, cp);
-        if (faceIndex !== runFace) {
-          flush();
-          runFace = faceIndex;
-          runStartX = x;
-        }
-        codes += face.code(gid, ch);
+        if (faceIndex !== runFace) open(faceIndex);
+        text.code(face.id(gid, ch));
         x += (face.font.advance[gid]! / face.font.unitsPerEm) * box.size;
       }
-      flush();
+      if (runFace !== -1) text.ascii(') Tj');
       if (box.style & STYLE_UNDERLINE) {
         const f = usedFace(primary).font;
         const uy = box.y - (f.underlinePosition / f.unitsPerEm) * box.size;
         setWidth(Math.max(0.4, (f.underlineThickness / f.unitsPerEm) * box.size));
-        graphics.push(`${num(box.x)} ${num(H - uy)} m ${num(box.x + box.w)} ${num(H - uy)} l S`);
+        stroke(box.x, H - uy, box.x + box.w, H - uy);
       }
     }
-    text.push('ET');
-    const content = `${graphics.join('\n')}\n${text.join('\n')}`;
-    contents.push(stream(ctx, Buffer.from(content, 'latin1')));
+    text.ascii('\nET');
+    graphics.ascii('\n');
+    graphics.append(text);
+    contents.push(stream(ctx, graphics.bytes()));
   }
 
   const fontDict = ctx.obj({});

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { PDFDocument } from 'pdf-lib';
 import { copyBundledAssets, esbuildOptionsFor } from '../../infra/constructs/function-bundling';
 import { DOCS, type DocId } from './documents';
 import { chromiumAvailable } from './engines/chromium';
@@ -36,7 +37,7 @@ export interface PdfRow {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** cold.ts and warm.ts bundled into `outdir` (code-split: each engine's modules load only when it runs). */
-async function bundle(outdir: string): Promise<void> {
+export async function bundle(outdir: string): Promise<void> {
   mkdirSync(outdir, { recursive: true });
   const { outfile: _single, ...production } = esbuildOptionsFor('', outdir);
   await build({
@@ -92,21 +93,26 @@ export async function runPdfSuite(options: { runs: number; log: (line: string) =
       }
     }
     options.log(`warm: ${options.runs} renders of each document by each engine, interleaved`);
-    const warm = runJson<
-      Array<{ engine: EngineName; doc: DocId; samples: number[]; bytes: number; pages: number }>
-    >(join(outdir, 'warm.mjs'), [String(options.runs), engines.join(',')]);
-    return warm.map((w) => {
+    const warm = runJson<Array<{ engine: EngineName; doc: DocId; samples: number[]; pdf: string }>>(
+      join(outdir, 'warm.mjs'),
+      [String(options.runs), engines.join(',')],
+    );
+    const rows: PdfRow[] = [];
+    for (const w of warm) {
+      const bytes = Buffer.from(w.pdf, 'base64');
+      const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
       const sorted = [...w.samples].sort((a, b) => a - b);
-      return {
+      rows.push({
         engine: w.engine,
         doc: w.doc,
         coldMs: round(cold.get(`${w.engine}/${w.doc}`) ?? Number.NaN),
         warmMedianMs: round(quantile(sorted, 0.5)),
         warmP90Ms: round(quantile(sorted, 0.9)),
-        bytes: w.bytes,
-        pages: w.pages,
-      };
-    });
+        bytes: bytes.length,
+        pages,
+      });
+    }
+    return rows;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
