@@ -266,23 +266,25 @@ export function breakLines(
     const word = queue[i]!;
     if (word.br && (line.words.length > 0 || lines.length > 0 || i > 0)) push(true);
     if (word.segs.length === 0) continue;
+    // The space before a line's first word is not set (lineBoxes starts a line at its first word): words go into
+    // lines as they are, not copied.
     const space = line.words.length === 0 ? 0 : word.space;
     if (line.w + space + word.w <= avail() + 0.001) {
-      line.words.push(line.words.length === 0 ? { ...word, space: 0 } : word);
+      line.words.push(word);
       line.w += space + word.w;
       continue;
     }
     if (line.words.length > 0) push(false);
     if (word.w <= avail() + 0.001) {
-      line.words.push({ ...word, space: 0 });
+      line.words.push(word);
       line.w = word.w;
       continue;
     }
     // A word longer than a whole line: hard breaks.
-    const pieces = breakWord({ ...word, space: 0 }, avail(), size, ctx.m);
+    const pieces = breakWord(word, avail(), size, ctx.m);
     pieces.forEach((piece, k) => {
       if (k > 0) push(false);
-      line.words.push({ ...piece, space: 0 });
+      line.words.push(piece);
       line.w = piece.w;
     });
   }

@@ -153,8 +153,25 @@ const BLOCK_ELEMENTS = new Set([
   'footer',
 ]);
 
+/** The shared list of a frame that collects nothing of that sort. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** Elements that hold nothing: no element may stand inside them. */
+const EMPTY_ELEMENTS = new Set([
+  'hr',
+  'br',
+  'page-break',
+  'signature',
+  'bar',
+  'checkbox',
+  'page-number',
+  'page-count',
+]);
+
 interface Frame {
   name: string;
+  /** Written `<x/>`. */
+  selfClosed: boolean;
   offset: number;
   attrs: Record<string, string>;
   /** Block content (block containers). */
@@ -244,20 +261,26 @@ export function parseMarkup(
     throw new MarkupError(where.file, where.line, reason);
   };
   const tree: DocumentTree = { body: [] };
-  const frame = (name: string, offset: number, attrs: Record<string, string>, parent?: Frame): Frame => ({
-    name,
-    offset,
-    attrs,
-    blocks: [],
-    inlines: [],
-    style: parent?.style ?? 0,
-    opts: DEFAULT_OPTS,
-    items: [],
-    rows: [],
-    head: [],
-    cells: [],
-    bars: [],
-  });
+  // Each frame gets the lists its element collects into; the others share one frozen empty list (a push there
+  // would be a parser bug, and throws). Seven fresh arrays per element were most of the parser's garbage.
+  const frame = (name: string, offset: number, attrs: Record<string, string>, parent?: Frame): Frame => {
+    const container = BLOCK_CONTAINERS.has(name);
+    return {
+      name,
+      offset,
+      attrs,
+      blocks: container ? [] : NONE,
+      inlines: container || INLINE_CONTAINERS.has(name) ? [] : NONE,
+      style: parent?.style ?? 0,
+      opts: DEFAULT_OPTS,
+      items: name === 'ul' || name === 'ol' ? [] : NONE,
+      rows: name === 'table' || name === 'tbody' ? [] : NONE,
+      head: name === 'table' || name === 'thead' ? [] : NONE,
+      cells: name === 'tr' ? [] : NONE,
+      bars: name === 'bar-chart' ? [] : NONE,
+      selfClosed: false,
+    };
+  };
   const stack: Frame[] = [frame('#root', 0, {})];
   const top = (): Frame => stack[stack.length - 1]!;
 
@@ -289,8 +312,9 @@ export function parseMarkup(
     name: string,
     inherited: BlockOptions,
   ) => {
+    if (attrs.class === undefined) return inherited;
     const opts: BlockOptions = { ...inherited };
-    for (const cls of (attrs.class ?? '').split(/\s+/).filter(Boolean)) {
+    for (const cls of attrs.class.split(/\s+/).filter(Boolean)) {
       if (ALIGN_CLASSES.has(cls)) opts.align = cls as Align;
       else if (cls === 'small') opts.small = true;
       else if (cls === 'indent') opts.indent = true;
@@ -311,19 +335,22 @@ export function parseMarkup(
         if (implied) fail(offset, `закрывающий тег </${name}> без открывающего`);
         const allowed = ELEMENTS[name];
         if (!allowed) fail(offset, `неизвестный элемент <${name}>`);
-        for (const attr of Object.keys(attrs)) {
+        for (const attr in attrs) {
           if (!allowed!.includes(attr)) fail(offset, `неизвестный атрибут «${attr}» у элемента <${name}>`);
         }
         const parent = top();
-        const tagText = source.slice(offset, parser.endIndex + 1);
-        const selfClosed = /\/\s*>$/.test(tagText);
         const f = frame(name, offset, attrs, parent);
-        (f as Frame & { selfClosed: boolean }).selfClosed = selfClosed;
+        // `/>` (spaces allowed before the `>`), read in place.
+        let end = parser.endIndex - 1;
+        while (end > offset && /\s/.test(source[end]!)) end -= 1;
+        f.selfClosed = source.charCodeAt(end) === 0x2f;
 
         // Where the element may stand.
         const p = parent.name;
         const isBlock = BLOCK_ELEMENTS.has(name);
-        if (name === 'header' || name === 'footer') {
+        if (EMPTY_ELEMENTS.has(p)) {
+          fail(offset, `<${name}> не может стоять внутри <${p}>: у <${p}> нет содержимого`);
+        } else if (name === 'header' || name === 'footer') {
           if (p !== '#root') fail(offset, `<${name}> допускается только на верхнем уровне документа`);
           if (tree[name]) fail(offset, `<${name}> встречается в документе дважды`);
         } else if (name === 'li') {
@@ -383,8 +410,7 @@ export function parseMarkup(
       onclosetag(name, implied) {
         const f = top();
         if (f.name !== name) return; // void elements reported by htmlparser2 without a frame
-        const selfClosed = (f as Frame & { selfClosed?: boolean }).selfClosed;
-        if (implied && !selfClosed && !VOID.has(name))
+        if (implied && !f.selfClosed && !VOID.has(name))
           fail(f.offset, `элемент <${name}> не закрыт (нет </${name}>)`);
         stack.pop();
         const parent = top();

