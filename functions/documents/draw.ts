@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from './fonts';
-import type { LaidPage, PageGeometry } from './layout';
+import type { Box, LaidPage, PageGeometry } from './layout';
 import { A4_GOST } from './layout';
 import { STYLE_UNDERLINE } from './markup';
 import {
@@ -154,6 +154,47 @@ class ContentWriter {
   }
 }
 
+/**
+ * The text object of a page: where the last run started and the font in use. Runs are placed by relative moves
+ * (Td) from the start of the previous one, shorter than a matrix per run; a font is set only when it changes.
+ */
+class TextRuns {
+  private lineX = 0;
+  private lineY = 0;
+  private font = -1;
+  private size = -1;
+  /**
+   * The pen: where the next glyph of the box being written goes (writeTextBox). A field, so adding each glyph's
+   * advance updates a number in place; a local passed on to `open` was boxed anew at every glyph. Starts as a
+   * fraction so the field is a double from the first write.
+   */
+  x = 0.5;
+
+  constructor(private readonly out: ContentWriter) {}
+
+  /** Starts a run of `face` at (x, y): `[/Fn size Tf] dx dy Td (` — the codes and `) Tj` follow. */
+  open(face: number, size: number, y: number): void {
+    const out = this.out;
+    const x = this.x;
+    if (face !== this.font || size !== this.size) {
+      out.ascii('\n/F');
+      out.num(face);
+      out.ascii(' ');
+      out.num(size);
+      out.ascii(' Tf');
+      this.font = face;
+      this.size = size;
+    }
+    out.ascii('\n');
+    out.num(x - this.lineX);
+    out.ascii(' ');
+    out.num(y - this.lineY);
+    out.ascii(' Td (');
+    this.lineX = x;
+    this.lineY = y;
+  }
+}
+
 /** The four hex digits of a subset glyph id (in the ToUnicode map). */
 function hex4(id: number): string {
   return id.toString(16).padStart(4, '0');
@@ -278,6 +319,80 @@ function embedFace(
   );
 }
 
+/** The faces a document draws with, each made a UsedFace at its first glyph. */
+class Faces {
+  readonly used: Array<UsedFace | undefined> = [];
+
+  constructor(private readonly fonts: FontSet) {}
+
+  face(index: number): UsedFace {
+    let u = this.used[index];
+    if (!u) {
+      u = new UsedFace(this.fonts.face(index));
+      this.used[index] = u;
+    }
+    return u;
+  }
+}
+
+/**
+ * The glyph codes of one text box: runs of one face each, `x y Td (codes) Tj`, a run opened at its first glyph.
+ * A function of its own, called for every box, so it is optimised early (inside drawPdf's long body the pen
+ * position was a new heap number per glyph: 2 MB of garbage per 300-row consent sheet).
+ */
+function writeTextBox(
+  box: Extract<Box, { t: 'text' }>,
+  y: number,
+  faces: Faces,
+  fonts: FontSet,
+  text: ContentWriter,
+  runs: TextRuns,
+): void {
+  const primary = box.style & 3;
+  const size = box.size;
+  runs.x = box.x;
+  let runFace = -1;
+  const s = box.text;
+  const main = faces.face(primary);
+  const mainGlyphs = main.font.bmpGlyph;
+  const mainScale = size / main.font.unitsPerEm;
+  const mainAdvance = main.font.advance;
+  for (let i = 0; i < s.length; i++) {
+    let cp = s.charCodeAt(i);
+    let gid = mainGlyphs[cp]!;
+    if (gid !== 0) {
+      // The common case: a BMP character of the style's own face.
+      if (runFace !== primary) {
+        if (runFace !== -1) text.ascii(') Tj');
+        runFace = primary;
+        runs.open(primary, size, y);
+      }
+      const id = main.newId[gid]!;
+      text.code(id !== -1 ? id : main.id(gid, s[i]!));
+      runs.x += mainAdvance[gid]! * mainScale;
+      continue;
+    }
+    let ch = s[i]!;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+      cp = s.codePointAt(i)!;
+      ch = String.fromCodePoint(cp);
+      i += 1;
+    }
+    let faceIndex = fonts.faceFor(cp, box.style);
+    if (faceIndex === -1) faceIndex = primary;
+    const face = faces.face(faceIndex);
+    gid = glyphOf(face.font, cp);
+    if (faceIndex !== runFace) {
+      if (runFace !== -1) text.ascii(') Tj');
+      runFace = faceIndex;
+      runs.open(faceIndex, size, y);
+    }
+    text.code(face.id(gid, ch));
+    runs.x += (face.font.advance[gid]! / face.font.unitsPerEm) * size;
+  }
+  if (runFace !== -1) text.ascii(') Tj');
+}
+
 /** Draw laid-out pages into a PDF. */
 export async function drawPdf(
   pages: LaidPage[],
@@ -287,15 +402,7 @@ export async function drawPdf(
   geometry: PageGeometry = A4_GOST,
 ): Promise<Uint8Array> {
   const ctx = PDFContext.create();
-  const used: Array<UsedFace | undefined> = [];
-  const usedFace = (index: number): UsedFace => {
-    let u = used[index];
-    if (!u) {
-      u = new UsedFace(fonts.face(index));
-      used[index] = u;
-    }
-    return u;
-  };
+  const faces = new Faces(fonts);
   const H = geometry.height;
   const contents: PDFRef[] = [];
 
@@ -310,11 +417,6 @@ export async function drawPdf(
     const op = () => {
       if (graphics.len > 0) graphics.ascii('\n');
     };
-    // Text positions: relative moves (Td) from the start of the previous run, shorter than a matrix per run.
-    let lineX = 0;
-    let lineY = 0;
-    let currentFont = -1;
-    let currentSize = -1;
     let lineWidth = -1;
     const setWidth = (w: number) => {
       if (w !== lineWidth) {
@@ -335,31 +437,7 @@ export async function drawPdf(
       graphics.num(y2);
       graphics.ascii(' l S');
     };
-    // The text box being written: where the next glyph goes, and the face of the open run (-1: none).
-    let x = 0;
-    let y = 0;
-    let size = 0;
-    let runFace = -1;
-    const open = (face: number) => {
-      if (runFace !== -1) text.ascii(') Tj');
-      runFace = face;
-      if (face !== currentFont || size !== currentSize) {
-        text.ascii('\n/F');
-        text.num(face);
-        text.ascii(' ');
-        text.num(size);
-        text.ascii(' Tf');
-        currentFont = face;
-        currentSize = size;
-      }
-      text.ascii('\n');
-      text.num(x - lineX);
-      text.ascii(' ');
-      text.num(y - lineY);
-      text.ascii(' Td (');
-      lineX = x;
-      lineY = y;
-    };
+    const runs = new TextRuns(text);
     for (const box of page.boxes) {
       if (box.t === 'line') {
         setWidth(box.w);
@@ -380,45 +458,9 @@ export async function drawPdf(
         graphics.ascii(' re f 0 g');
         continue;
       }
-      // Text: runs of one face each, `x y Td (codes) Tj`, opened at the run's first glyph.
-      const primary = box.style & 3;
-      x = box.x;
-      y = H - box.y;
-      size = box.size;
-      runFace = -1;
-      const s = box.text;
-      const main = usedFace(primary);
-      const mainGlyphs = main.font.bmpGlyph;
-      const mainScale = box.size / main.font.unitsPerEm;
-      const mainAdvance = main.font.advance;
-      for (let i = 0; i < s.length; i++) {
-        let cp = s.charCodeAt(i);
-        let gid = mainGlyphs[cp]!;
-        if (gid !== 0) {
-          // The common case: a BMP character of the style's own face.
-          if (runFace !== primary) open(primary);
-          const id = main.newId[gid]!;
-          text.code(id !== -1 ? id : main.id(gid, s[i]!));
-          x += mainAdvance[gid]! * mainScale;
-          continue;
-        }
-        let ch = s[i]!;
-        if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
-          cp = s.codePointAt(i)!;
-          ch = String.fromCodePoint(cp);
-          i += 1;
-        }
-        let faceIndex = fonts.faceFor(cp, box.style);
-        if (faceIndex === -1) faceIndex = primary;
-        const face = usedFace(faceIndex);
-        gid = glyphOf(face.font, cp);
-        if (faceIndex !== runFace) open(faceIndex);
-        text.code(face.id(gid, ch));
-        x += (face.font.advance[gid]! / face.font.unitsPerEm) * box.size;
-      }
-      if (runFace !== -1) text.ascii(') Tj');
+      writeTextBox(box, H - box.y, faces, fonts, text, runs);
       if (box.style & STYLE_UNDERLINE) {
-        const f = usedFace(primary).font;
+        const f = faces.face(box.style & 3).font;
         const uy = box.y - (f.underlinePosition / f.unitsPerEm) * box.size;
         setWidth(Math.max(0.4, (f.underlineThickness / f.unitsPerEm) * box.size));
         stroke(box.x, H - uy, box.x + box.w, H - uy);
@@ -431,7 +473,7 @@ export async function drawPdf(
   }
 
   const fontDict = ctx.obj({});
-  used.forEach((face, index) => {
+  faces.used.forEach((face, index) => {
     if (face)
       fontDict.set(
         PDFName.of(`F${index}`),

@@ -310,23 +310,21 @@ function lineBoxes(
   if (align === 'center') cursor += free / 2;
   else if (align === 'right') cursor += free;
   const gap = justify ? free / (line.words.length - 1) : 0;
-  let run: { text: string; style: StyleBits; x: number; w: number } | undefined;
-  const flush = () => {
-    if (run)
-      boxes.push({ t: 'text', x: run.x, y: baseline, size, style: run.style, text: run.text, w: run.w });
-    run = undefined;
-  };
-  line.words.forEach((word, wi) => {
+  // The run being extended is the box itself (pushed when it starts): one object per run. A plain loop: `cursor`
+  // captured by a callback would allocate a number at every step.
+  let run: Extract<Box, { t: 'text' }> | undefined;
+  for (let wi = 0; wi < line.words.length; wi++) {
+    const word = line.words[wi]!;
     if (wi > 0) {
       if (justify) {
-        flush();
+        run = undefined;
         cursor += word.space + gap;
       } else if (run && run.style === word.segs[0]?.style && word.spaceStyle === run.style) {
         run.text += ' ';
         run.w += word.space;
         cursor += word.space;
       } else {
-        flush();
+        run = undefined;
         cursor += word.space;
       }
     }
@@ -335,13 +333,12 @@ function lineBoxes(
         run.text += seg.text;
         run.w += seg.w;
       } else {
-        flush();
-        run = { text: seg.text, style: seg.style, x: cursor, w: seg.w };
+        run = { t: 'text', x: cursor, y: baseline, size, style: seg.style, text: seg.text, w: seg.w };
+        boxes.push(run);
       }
       cursor += seg.w;
     }
-  });
-  flush();
+  }
   void m;
   return boxes;
 }
