@@ -79,7 +79,10 @@ export const BUNDLED_ASSETS: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', to: 'assets/fonts/DejaVuSans-Bold.ttf' },
 ];
 
-/** Where a bundle carries the precompiled PDF templates (functions/documents/assets.ts `readPrecompiled`). */
+/**
+ * Where a bundle carries the precompiled templates — PDF, mail and web (functions/documents/assets.ts
+ * `readPrecompiled`).
+ */
 export const PRECOMPILED_TEMPLATES = 'assets/templates-compiled';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
