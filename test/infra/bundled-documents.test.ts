@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { PDFDocument } from 'pdf-lib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import {
   BUNDLE_FILE,
@@ -16,6 +15,7 @@ import {
 import { renderOurs } from '../bench/documents';
 import { bundleFunction } from '../bench/functions';
 import { pdfText } from '../support/pdf-text';
+import { tempDirs } from './support';
 
 /**
  * The documents as a function bundle renders them (infra/constructs/function-bundling.ts): pdf-lib reduced to its
@@ -24,15 +24,7 @@ import { pdfText } from '../support/pdf-text';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const dirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 /** Inputs of a bundle that come from a package, as `<package>/<path inside it>`. */
 const packageInputs = (inputs: string[]) =>

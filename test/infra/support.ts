@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll } from 'vitest';
 import { type BuildAppOptions, type BuiltApp, buildApp } from '../../infra/app';
 import type { DeploymentManifest } from '../../infra/stacks/stateless-stack';
 
@@ -129,4 +132,17 @@ event.requestContext.timeEpoch = Date.now();
 const context = { awsRequestId: 'bundling-test', functionName: 'test', getRemainingTimeInMillis: () => 10000 };
 process.stdout.write(JSON.stringify(await handler(event, context)));
 `;
+}
+
+/** Temporary folders for the tests of one file (bundles built into them), removed after its tests. */
+export function tempDirs(): (prefix: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
 }

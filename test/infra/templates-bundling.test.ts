@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import Handlebars from 'handlebars';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pdfTemplates } from '../../functions/documents/templating';
 import {
   BUNDLE_FILE,
@@ -13,7 +12,7 @@ import {
   PRECOMPILED_TEMPLATES,
 } from '../../infra/constructs/function-bundling';
 import { bundleFunction } from '../bench/functions';
-import { lambdaInvokeScript } from './support';
+import { lambdaInvokeScript, tempDirs } from './support';
 
 /**
  * Functions carry Handlebars' runtime only: every template is precompiled at bundling, and the compiler (with
@@ -23,15 +22,7 @@ import { lambdaInvokeScript } from './support';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const dirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 const LAMBDA_ENV = {
   PATH: process.env.PATH,
