@@ -1,21 +1,16 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, Validations } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/adapters/table-definition';
-import {
-  BUNDLED_ASSETS,
-  FUNCTION_BUNDLING,
-  FUNCTION_NODE_OPTIONS,
-  PRECOMPILED_TEMPLATES,
-} from './function-bundling';
+import { FUNCTION_NODE_OPTIONS } from './function-bundling';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 import { precompiledTemplatesDir } from './precompiled-templates';
 
@@ -56,7 +51,7 @@ const BUCKET_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject'];
 export interface AppFunctionProps {
   /** Absolute path of the handler module; it exports `handler`. */
   readonly entry: string;
-  /** Repository root: esbuild runs there and resolves dependencies from its lock file. */
+  /** Repository root: esbuild runs there and resolves the dependencies package-lock.json installed. */
   readonly projectRoot: string;
   readonly profile: FunctionProfile;
   readonly instanceId: string;
@@ -91,7 +86,7 @@ export interface TableStreamOptions {
  * variable the config module reads (functions/config.ts) and grant exactly the matching permissions, together.
  */
 export class AppFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -108,11 +103,9 @@ export class AppFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+    this.function = new lambda.Function(this, 'Function', {
+      code: functionCode(props),
+      handler: 'index.handler',
       description: props.description,
       // FUNCTION_TARGET (node22) of the bundle matches this runtime.
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -129,28 +122,6 @@ export class AppFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         // Stack traces in the logs point at the TypeScript sources through the bundled source map.
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-      },
-      bundling: {
-        // Shared with the cold-start benchmark (test/bench/functions.ts), so it measures what is deployed.
-        ...FUNCTION_BUNDLING,
-        format: OutputFormat.ESM,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            ...BUNDLED_ASSETS.map(
-              ({ from, to }) =>
-                `mkdir -p "$(dirname "${outputDir}/${to}")" && cp -R "${inputDir}/${from}" "${outputDir}/${to}"`,
-            ),
-            // Templates precompiled once per synth (a cold function skips Handlebars' parser and compiler).
-            `mkdir -p "${outputDir}/${PRECOMPILED_TEMPLATES}" && cp -R "${precompiledTemplatesDir()}/." "${outputDir}/${PRECOMPILED_TEMPLATES}/"`,
-            ...(props.webClient
-              ? [
-                  `cd "${inputDir}" && node --import tsx infra/web/client-build.ts "${outputDir}/assets/web/app.js"`,
-                ]
-              : []),
-          ],
-        },
       },
     });
 
@@ -259,5 +230,53 @@ export class AppFunction extends Construct {
       }),
     );
     return this;
+  }
+}
+
+/**
+ * The function's package, built at synthesis by infra/bundle-function.ts (esbuild with the settings and plugins
+ * of function-bundling.ts, the same the benchmarks use) and identified by the hash of what it built. No Docker
+ * fallback: the local build either succeeds or fails the synthesis with esbuild's message.
+ */
+function functionCode(props: AppFunctionProps): lambda.Code {
+  return lambda.Code.fromAsset(props.projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled: local bundling always answers.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      local: new LocalFunctionBundling(props.projectRoot, props.entry, props.webClient === true),
+    },
+  });
+}
+
+/**
+ * Local bundling of one function. Its fields are part of the CDK's asset cache key (the bundling options are
+ * hashed as JSON): without the entry there, every function of the project root would get the first one's bundle.
+ */
+class LocalFunctionBundling implements ILocalBundling {
+  constructor(
+    readonly projectRoot: string,
+    readonly entry: string,
+    readonly webClient: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'infra/bundle-function.ts',
+        this.entry,
+        outputDir,
+        // Templates precompiled once per synthesis (a cold function skips Handlebars' parser and compiler).
+        '--templates',
+        precompiledTemplatesDir(),
+        ...(this.webClient ? ['--web-client'] : []),
+      ],
+      // esbuild's messages to the synthesis' stderr; its stdout may carry the template.
+      { cwd: this.projectRoot, stdio: ['ignore', 2, 2] },
+    );
+    return true;
   }
 }

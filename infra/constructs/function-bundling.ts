@@ -1,12 +1,14 @@
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { buildClientScript } from '../web/client-build';
+import { FUNCTION_PLUGINS } from './bundle-plugins';
 import { precompiledTemplatesDir } from './precompiled-templates';
 
 /**
- * How every function is bundled, in one place: AppFunction hands these settings to NodejsFunction, and the
- * cold-start benchmark (test/bench/functions.ts) builds with the very same settings through esbuild's API, so the
- * sizes and import times it reports are those of the deployed bundles.
+ * How every function is bundled, in one place: AppFunction runs bundleFunctionTo (through infra/bundle-function.ts,
+ * as the CDK's local bundling) and the benchmarks build with the very same esbuild settings, so the sizes and
+ * import times they report are those of the deployed bundles.
  */
 
 /** Node.js 22 in Lambda (DESIGN.md, "AWS deployment"); the bundle targets the same version. */
@@ -26,27 +28,8 @@ export const ESM_REQUIRE_BANNER =
 export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   // pdf-lib's utilities import the 14 standard fonts' metrics just to list their names (see the module).
   '@pdf-lib/standard-fonts': './functions/documents/standard-font-names.ts',
-};
-
-/** The esbuild settings of NodejsFunction's `bundling` (besides the output format, which is ESM). */
-export const FUNCTION_BUNDLING = {
-  target: FUNCTION_TARGET,
-  // Prefer the ESM build of dependencies that ship both.
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  // The SDK is bundled rather than taken from the runtime: package.json pins its versions, and the
-  // behaviour tested locally must be the behaviour deployed.
-  externalModules: [] as string[],
-  // Flags NodejsFunction passes to esbuild as they are (`--charset=utf8 --alias:<package>=<path>`).
-  esbuildArgs: {
-    // Russian text (forms, labels, messages) as UTF-8 rather than \uXXXX escapes: ≈ 100 KB less in every bundle.
-    // (NodejsFunction's own `charset` prop is not passed to esbuild by aws-cdk-lib 2.276 — hence the raw flag.)
-    '--charset': 'utf8' as const,
-    '--alias': Object.entries(FUNCTION_ALIASES).map(([from, to]) => `${from}=${to}`),
-  },
+  // pdf-lib's core imports pako for deflate helpers draw.ts does not call (see the module).
+  pako: './functions/documents/pako-deflate.ts',
 };
 
 /**
@@ -55,7 +38,7 @@ export const FUNCTION_BUNDLING = {
  */
 export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
-/** The file NodejsFunction writes for an ESM bundle; Lambda's handler string is `index.handler`. */
+/** The bundle's file name; Lambda's handler string is `index.handler`. */
 export const BUNDLE_FILE = 'index.mjs';
 
 /**
@@ -85,25 +68,28 @@ export const BUNDLED_ASSETS: ReadonlyArray<{ from: string; to: string }> = [
  */
 export const PRECOMPILED_TEMPLATES = 'assets/templates-compiled';
 
+/** Where a web handler's bundle carries the pages' script (functions/web/static-assets.ts). */
+export const WEB_CLIENT_SCRIPT = 'assets/web/app.js';
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
- * The assets of a bundle directory as a deployment has them: BUNDLED_ASSETS and the precompiled templates. The
- * CDK does the same with shell commands (AppFunction's afterBundling); the benchmarks call this.
+ * The assets of a bundle directory as a deployment has them: BUNDLED_ASSETS and the precompiled templates
+ * (bundleFunctionTo; tests that bundle an entry of their own call it too).
  */
-export function copyBundledAssets(outdir: string): void {
+export function copyBundledAssets(outdir: string, precompiled = precompiledTemplatesDir()): void {
   for (const { from, to } of BUNDLED_ASSETS) {
     mkdirSync(dirname(join(outdir, to)), { recursive: true });
     cpSync(join(ROOT, from), join(outdir, to), { recursive: true });
   }
-  cpSync(precompiledTemplatesDir(), join(outdir, PRECOMPILED_TEMPLATES), { recursive: true });
+  cpSync(precompiled, join(outdir, PRECOMPILED_TEMPLATES), { recursive: true });
 }
 
 /**
- * FUNCTION_BUNDLING as esbuild's API takes it: the same flags NodejsFunction puts on esbuild's command line
- * (`--bundle --target --platform=node --format=esm --outfile=<dir>/index.mjs --minify --charset=utf8 --sourcemap
- * --sources-content=false --banner:js --main-fields`, one `--external` per external module, one `--alias` per
- * FUNCTION_ALIASES entry), run from the project root as the CDK runs it.
+ * The esbuild settings of a function bundle: one ESM file for Node 22, minified, with an external source map
+ * (no sources inside), UTF-8 output (Russian text as itself, not \uXXXX escapes: ≈ 100 KB less per bundle), the
+ * SDK bundled rather than taken from the runtime (package.json pins its versions, and the behaviour tested
+ * locally must be the behaviour deployed), FUNCTION_ALIASES and FUNCTION_PLUGINS; run from the project root.
  */
 export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
   return {
@@ -111,16 +97,48 @@ export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: FUNCTION_BUNDLING.target,
+    target: FUNCTION_TARGET,
     outfile: `${outdir}/${BUNDLE_FILE}`,
-    minify: FUNCTION_BUNDLING.minify,
-    charset: FUNCTION_BUNDLING.esbuildArgs['--charset'],
-    sourcemap: FUNCTION_BUNDLING.sourceMap,
-    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
-    external: [...FUNCTION_BUNDLING.externalModules],
-    banner: { js: FUNCTION_BUNDLING.banner },
-    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    minify: true,
+    charset: 'utf8',
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: ESM_REQUIRE_BANNER },
+    // Prefer the ESM build of dependencies that ship both: it is what lets esbuild drop the unused parts.
+    mainFields: ['module', 'main'],
     alias: { ...FUNCTION_ALIASES },
+    plugins: [...FUNCTION_PLUGINS],
     absWorkingDir: ROOT,
+    logLevel: 'error',
   };
+}
+
+export interface BundleOptions {
+  /**
+   * Web pages: the pages' script (infra/web/client-build.ts) is built next to the bundle as assets/web/app.js,
+   * where functions/web/static-assets.ts looks for it.
+   */
+  readonly webClient?: boolean;
+  /** The templates precompiled once for all functions (precompiledTemplatesDir); made here if not given. */
+  readonly precompiled?: string;
+}
+
+/**
+ * A function's deployment package in `outdir`: the bundle, its source map and the assets (copyBundledAssets),
+ * plus the pages' script for web handlers. Returns esbuild's metafile (what went in).
+ */
+export async function bundleFunctionTo(
+  entry: string,
+  outdir: string,
+  options: BundleOptions = {},
+): Promise<Metafile> {
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({ ...esbuildOptionsFor(entry, outdir), metafile: true });
+  copyBundledAssets(outdir, options.precompiled);
+  if (options.webClient) {
+    const script = join(outdir, WEB_CLIENT_SCRIPT);
+    mkdirSync(dirname(script), { recursive: true });
+    writeFileSync(script, await buildClientScript());
+  }
+  return result.metafile;
 }

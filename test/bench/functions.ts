@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { httpRoutes, scheduledWorkers } from '../../functions/manifest';
 import {
   BUNDLE_FILE,
-  copyBundledAssets,
-  esbuildOptionsFor,
+  bundleFunctionTo,
   FUNCTION_NODE_OPTIONS,
 } from '../../infra/constructs/function-bundling';
 import { median } from './stats';
@@ -79,17 +78,9 @@ if (typeof module.handler !== 'function') throw new Error('no handler export');
 process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
-/** Bundles one handler as the CDK does into `outdir`; returns the metafile. */
-export async function bundleFunction(fn: string, outdir: string): Promise<Metafile> {
-  mkdirSync(outdir, { recursive: true });
-  const result = await build({
-    ...esbuildOptionsFor(join(ROOT, 'functions', `${fn}.ts`), outdir),
-    // Only a report of what went in; the output is the same with or without it.
-    metafile: true,
-    logLevel: 'error',
-  });
-  copyBundledAssets(outdir);
-  return result.metafile;
+/** Bundles one handler as the CDK does into `outdir` (the pages' script aside); returns the metafile. */
+export function bundleFunction(fn: string, outdir: string): Promise<Metafile> {
+  return bundleFunctionTo(join(ROOT, 'functions', `${fn}.ts`), outdir);
 }
 
 /**
