@@ -16,14 +16,33 @@ export interface RawObject {
   [key: string]: Raw;
 }
 
+/**
+ * Segments no field path has (schema keys are domain names) and that would reach an object's prototype if used
+ * as one: `a.__proto__.x=1` in a posted form must not become `Object.prototype.x` for the whole process.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** A posted name (or a row operation's path) that can be a field path: no prototype segment. */
+function isFieldPath(parts: string[]): boolean {
+  return parts.every((part) => !PROTOTYPE_KEYS.has(part));
+}
+
+/** What a raw object holds under a posted name: its own entries only, never what Object.prototype has (`toString`). */
+function own(raw: RawObject, key: string): Raw {
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: also runs in the pages' script, where browsers older than Object.hasOwn (Safari < 15.4) still post forms
+  return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
+}
+
 export function rawFromEntries(entries: Iterable<[string, string]>): RawObject {
   const root: RawObject = {};
   for (const [name, value] of entries) {
     if (!name || name.startsWith('_')) continue;
     const parts = name.split('.');
+    // Not a field of any form: ignored like any other unknown name.
+    if (!isFieldPath(parts)) continue;
     let target: RawObject = root;
     for (const part of parts.slice(0, -1)) {
-      const next = target[part];
+      const next = own(target, part);
       if (next && typeof next === 'object' && !Array.isArray(next)) target = next;
       else {
         const created: RawObject = {};
@@ -32,7 +51,7 @@ export function rawFromEntries(entries: Iterable<[string, string]>): RawObject {
       }
     }
     const leaf = parts[parts.length - 1]!;
-    const existing = target[leaf];
+    const existing = own(target, leaf);
     if (existing === undefined) target[leaf] = value;
     else if (Array.isArray(existing)) existing.push(value);
     else if (typeof existing === 'string') target[leaf] = [existing, value];
@@ -266,10 +285,11 @@ export function applyRowOperation(raw: RawObject, op: string): RawObject {
   const m = /^(add|remove):([\w.]+)$/.exec(op);
   if (!m) return raw;
   const parts = m[2]!.split('.');
+  if (!isFieldPath(parts)) return raw;
   if (m[1] === 'add') {
     const holder = containerOf(raw, parts.slice(0, -1));
     const key = parts[parts.length - 1]!;
-    const rows = rowsOf(holder?.[key]);
+    const rows = rowsOf(holder && own(holder, key));
     if (holder) holder[key] = toRowObject([...rows, {}]);
     return raw;
   }
@@ -277,7 +297,7 @@ export function applyRowOperation(raw: RawObject, op: string): RawObject {
   const holder = containerOf(raw, parts.slice(0, -2));
   const key = parts[parts.length - 2];
   if (!holder || key === undefined || !Number.isInteger(index)) return raw;
-  const rows = rowsOf(holder[key]);
+  const rows = rowsOf(own(holder, key));
   rows.splice(index, 1);
   holder[key] = toRowObject(rows);
   return raw;
@@ -286,7 +306,7 @@ export function applyRowOperation(raw: RawObject, op: string): RawObject {
 function containerOf(raw: RawObject, parts: string[]): RawObject | undefined {
   let current: RawObject = raw;
   for (const part of parts) {
-    const next = current[part];
+    const next = own(current, part);
     if (next === undefined) {
       const created: RawObject = {};
       current[part] = created;
