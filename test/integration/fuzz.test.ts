@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSONAL_DATA_CONSENT } from '../../forms/common/personal-data';
-import { OrganizationSchema, phoneField } from '../../forms/common/types';
 import { findKind, kinds } from '../../forms/registry';
 import { get, put } from '../../functions/adapters/table';
 import type { KindDefinition, LinkParty } from '../../functions/core/kind';
 import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
 import { purgeRecord } from '../../functions/core/retention';
-import { addDays, anchorOf, defOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
+import { addDays, anchorOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
+import { actionAnchors, payloadOf } from '../fuzz/payloads';
+import { hints, pool, postRaw, RUNS, SEED, sampled, VALID_EVERY, withServerIds } from '../fuzz/run';
 import { drainOutbox, resetClock, setClock } from '../support/diagnostics-api';
-import { collectiveRequest, innOf, today } from '../support/diagnostics-fixtures';
+import { collectiveRequest, today } from '../support/diagnostics-fixtures';
 import { diagnosticsRequest } from '../support/fixtures';
 import { internshipApplication } from '../support/internship-fixtures';
 import { recordItem } from '../support/records';
@@ -30,47 +28,14 @@ import { staffToken } from '../support/staff';
  * file made is purged at the end (no workers run for them, nothing left for other files).
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 24);
-const SEED = Number(process.env.FUZZ_SEED ?? 20_261_122);
-const VALID_EVERY = RUNS >= 1000 ? 20 : 3;
-const CONCURRENCY = 6;
-
 const stack = useStack();
 const madeIds = new Set<string>();
 const summary: Record<string, Record<string, number>> = {};
-
-const phones = fc
-  .tuple(
-    fc.constantFrom('+7', '8', ''),
-    fc.stringMatching(/^9\d{9}$/),
-    fc.constantFrom('spaced', 'dashed', 'plain'),
-  )
-  .map(([prefix, digits, style]) =>
-    style === 'plain'
-      ? `${prefix}${digits}`
-      : style === 'spaced'
-        ? `${prefix} (${digits.slice(0, 3)}) ${digits.slice(3, 6)} ${digits.slice(6)}`
-        : `${prefix}${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6, 8)}-${digits.slice(8)}`,
-  );
-const inns = fc.stringMatching(/^\d{9}$/).map(innOf);
-const hints = new Map<unknown, fc.Arbitrary<unknown>>([
-  [phoneField, phones],
-  [defOf(OrganizationSchema.shape.inn).innerType, inns],
-]);
 
 function count(route: string, key: string): void {
   const s = summary[route] ?? {};
   summary[route] = s;
   s[key] = (s[key] ?? 0) + 1;
-}
-
-async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }
 
 /** The paths a 400 must name: every issue of the schema, an unknown field by its own path (API.md). */
@@ -106,20 +71,6 @@ function errorPaths(json: unknown): Set<string> {
   return new Set(issues.map((i) => i.path as string));
 }
 
-/** Generated row and activity ids (the body may omit them) are the server's: take its ones. */
-function withServerIds(parsed: unknown, stored: unknown): unknown {
-  if (Array.isArray(parsed)) return parsed.map((v, i) => withServerIds(v, (stored as unknown[])?.[i]));
-  if (parsed && typeof parsed === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(parsed)) {
-      const s = (stored as Record<string, unknown> | undefined)?.[k];
-      out[k] = k === 'id' && typeof v === 'string' && typeof s === 'string' ? s : withServerIds(v, s);
-    }
-    return out;
-  }
-  return parsed;
-}
-
 const MAX_BODY = 256 * 1024;
 
 /** POST a generated body; one over API.md's 256 KB goes on its own connection (the server closes it after a 413). */
@@ -127,15 +78,6 @@ async function send(path: string, body: unknown, headers: Record<string, string>
   const text = JSON.stringify(body);
   if (Buffer.byteLength(text) <= MAX_BODY) return api(stack, 'POST', path, body, headers);
   return raw(path, text, 'application/json', headers);
-}
-
-/**
- * Generating thousands of bodies blocks the event loop for minutes, while the server closes idle keep-alive
- * connections; a moment's pause lets the client notice before it reuses one (else: EPIPE on the next request).
- */
-function sampled<T>(arb: fc.Arbitrary<T>, numRuns: number, seed: number): Promise<T[]> {
-  const values = fc.sample(arb, { numRuns, seed });
-  return new Promise((resolve) => setTimeout(() => resolve(values), 200));
 }
 
 interface Failure {
@@ -292,62 +234,6 @@ async function fuzzCreation(route: CreationRoute): Promise<void> {
 
 // ---- actions: POST /v1/submissions/{id}/actions/{action} ----
 
-/** A payload of each kind that an action may find (the kinds' own fixtures, parsed as the engine stores them). */
-function payloadOf(kind: string): unknown {
-  const collective = findKind('collective-diagnostics-request')?.schema.parse(collectiveRequest()) as {
-    organization: unknown;
-    head: { person: unknown; position: string; email: string };
-    period: unknown;
-    participants: { id: string; person: unknown; email: string; subject: string; blocks: string[] }[];
-  };
-  const route = findKind('route')?.schema.parse(routeFixture({ start: addDays(today(), 14) })) as Record<
-    string,
-    never
-  >;
-  switch (kind) {
-    case 'consent': {
-      const row = collective.participants[0] as (typeof collective.participants)[number];
-      return {
-        organization: collective.organization,
-        head: {
-          person: collective.head.person,
-          position: collective.head.position,
-          email: collective.head.email,
-        },
-        period: collective.period,
-        participantId: row.id,
-        participant: { person: row.person, email: row.email, subject: row.subject, blocks: row.blocks },
-        personalData: PERSONAL_DATA_CONSENT,
-      };
-    }
-    case 'route-correction':
-      return {
-        routeId: randomUUID(),
-        baseVersion: 1,
-        reason: 'Перенос мероприятия',
-        changes: [{ op: 'change-end', end: addDays(today(), 200) }],
-        proposedBy: { party: 'teacher', name: 'Иванова М. П.', email: 'fuzz-teacher@fuzz.example.ru' },
-        proposedAt: new Date().toISOString(),
-        routeStage: 'review',
-        route: {
-          number: 'ИОМ-67-2026-99999',
-          teacher: { name: 'Иванова М. П.', email: 'fuzz-teacher@fuzz.example.ru' },
-          curator: { name: 'Петрова О. Н.', email: 'fuzz-curator@fuzz.example.ru' },
-          head: { name: 'Сидоров А. В.', email: 'fuzz-head@fuzz.example.ru' },
-        },
-        described: [],
-      };
-    case 'route':
-      return { ...route, revision: 1 };
-    case 'collective-diagnostics-request':
-      return collective;
-    case 'internship-application':
-      return findKind(kind)?.schema.parse(internshipApplication().body);
-    default:
-      return findKind(kind)?.schema.parse(diagnosticsRequest());
-  }
-}
-
 interface Actor {
   headers: Record<string, string>;
 }
@@ -393,12 +279,6 @@ const actions = kinds.flatMap((kind) =>
     .map(([name, a]) => ({ kind, name, action: a })),
 );
 
-/** Action inputs that carry a whole form: anchored on the kind's fixture, like its creation. */
-const actionAnchors: Record<string, () => unknown> = {
-  'internship-application/resubmit': () => ({ payload: internshipApplication().body }),
-  'route/update': () => ({ payload: routeFixture({ start: addDays(today(), 14) }) }),
-};
-
 async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<void> {
   const action = kind.actions[name] as KindDefinition<unknown>['actions'][string];
   const route = `${kind.kind} → ${name}`;
@@ -443,39 +323,9 @@ async function fuzzAction(kind: KindDefinition<unknown>, name: string): Promise<
   });
 }
 
-/**
- * A raw request: the body exactly as given, any content type. On its own connection (node:http, no agent): after
- * refusing an oversize body the server closes the connection, which must not break the next request of the pool.
- */
-function raw(path: string, body: string, contentType?: string, headers: Record<string, string> = {}) {
-  // biome-ignore lint/suspicious/noExplicitAny: error bodies of several shapes
-  return new Promise<{ status: number; json: any; text: string }>((resolve, reject) => {
-    const request = httpRequest(
-      `${stack.appUrl}${path}`,
-      {
-        method: 'POST',
-        agent: false,
-        headers: contentType ? { 'content-type': contentType, ...headers } : headers,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, json, text });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+/** A raw POST to the stack: the body exactly as given, any content type (test/fuzz/run.ts postRaw). */
+const raw = (path: string, body: string, contentType?: string, headers: Record<string, string> = {}) =>
+  postRaw(`${stack.appUrl}${path}`, body, contentType, headers);
 
 const CREATE = '/v1/submissions/diagnostics-request';
 // Characters that end or fold a mail header, a Content-Disposition or an S3 key if they get through unescaped.
