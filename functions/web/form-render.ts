@@ -30,9 +30,14 @@ function child(raw: Raw, key: string): Raw {
   return raw && typeof raw === 'object' && !Array.isArray(raw) ? raw[key] : undefined;
 }
 
-/** Every field path the form shows for these values, so an issue can be placed at the nearest one. */
+/**
+ * Every field path the form shows for these values, so an issue can be placed at the nearest one. Hidden and
+ * constant fields show nothing: an issue of theirs (a consent text changed since the page was opened, a row id or
+ * an edition number tampered with) goes to the nearest group shown, or to the top of the form — a 400 page must
+ * say what is wrong.
+ */
 export function fieldPaths(node: FieldNode, raw: Raw, path: string[], out: Set<string>): Set<string> {
-  if (path.length) out.add(path.join('.'));
+  if (path.length && node.type !== 'hidden' && node.type !== 'const') out.add(path.join('.'));
   if (node.type === 'object') {
     for (const f of node.fields) fieldPaths(f, child(raw, f.key), [...path, f.key], out);
   } else if (node.type === 'list') {

@@ -2,7 +2,8 @@
  * Builds the pages' script (functions/web/client/main.ts) for browsers with esbuild: the form logic and the
  * kinds' zod schemas from forms/registry.ts, so the browser checks a form with the very schemas the server uses.
  * Used in memory by `npm start` and the tests (functions/web/static-assets.ts), and at deployment by the function
- * bundling (infra/constructs/app-function.ts) as `node --import tsx infra/web/client-build.ts <outfile>`.
+ * bundling of web handlers (bundleFunctionTo, infra/constructs/function-bundling.ts). By hand:
+ * `node --import tsx infra/web/client-build.ts <outfile> [--analyze]`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -7,7 +7,7 @@ import type { KindDefinition, LinkParty } from '../../functions/core/kind';
 import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
 import { purgeRecord } from '../../functions/core/retention';
-import { type Raw, rawFromEntries, rawOf, readForm } from '../../functions/web/form-data';
+import { rawFromEntries, rawOf, readForm } from '../../functions/web/form-data';
 import { creationForm, type ObjectNode } from '../../functions/web/form-model';
 import { publicKinds } from '../../functions/web/form-pages';
 import { escapeHtml } from '../../functions/web/html';
@@ -28,6 +28,7 @@ import {
 import { resetClock, setClock } from '../support/diagnostics-api';
 import { collectiveRequest, today } from '../support/diagnostics-fixtures';
 import { diagnosticsRequest } from '../support/fixtures';
+import { entriesOf, type FormEntries } from '../support/form-entries';
 import { internshipApplication } from '../support/internship-fixtures';
 import { recordItem, stateOfFixture } from '../support/records';
 import { api, useStack } from '../support/stack';
@@ -72,15 +73,7 @@ function fail(route: string, body: string, res: RawAnswer, why: string): void {
   failures.push({ route, status: res.status, body: body.slice(0, 600), answer: res.text.slice(0, 600), why });
 }
 
-type Entries = [string, string][];
-
-/** A raw form value as the browser posts it: dotted names, one entry per ticked box of a group. */
-function entriesOf(raw: Raw, name = ''): Entries {
-  if (raw === undefined) return [];
-  if (typeof raw === 'string') return [[name, raw]];
-  if (Array.isArray(raw)) return raw.map((v) => [name, v]);
-  return Object.entries(raw).flatMap(([key, value]) => entriesOf(value, name ? `${name}.${key}` : key));
-}
+type Entries = FormEntries;
 
 // ---- mangling ----
 
@@ -171,7 +164,8 @@ function encode(entries: Entries): string {
 
 /** What the server must answer, by reading the same form here. */
 function expectation(model: ObjectNode, schema: KindDefinition<unknown>['schema'], entries: Entries) {
-  if (entries.some(([n]) => n === '_op')) return { kind: 'form' as const };
+  // As the pages do (form-pages.ts, link-landing.ts): the first `_op`, if it says anything, is a row operation.
+  if (entries.find(([n]) => n === '_op')?.[1]) return { kind: 'form' as const };
   const reading = readForm(model, schema, rawFromEntries(entries));
   return reading.issues.length
     ? { kind: 'issues' as const, messages: reading.issues.map((i) => i.message) }

@@ -19,6 +19,7 @@ import {
 } from '../../functions/web/form-model';
 import { FormRenderer, placeIssues } from '../../functions/web/form-render';
 import { escapeHtml, html } from '../../functions/web/html';
+import { entriesOf } from '../support/form-entries';
 
 /** The web forms are generated from the kinds' schemas: models, reading posted forms, messages, markup. */
 
@@ -41,16 +42,6 @@ function render(model: ObjectNode, raw = {}, issues: { path: string; message: st
     defaultConsentText: 'Текст',
   });
   return { html: renderer.render(model).value, renderer, general: placed.general };
-}
-
-/** Entries as a browser would post them for a value: what rawOf gives, flattened to dotted names. */
-function entriesOf(raw: unknown, prefix = ''): [string, string][] {
-  if (raw === undefined) return [];
-  if (typeof raw === 'string') return [[prefix, raw]];
-  if (Array.isArray(raw)) return raw.map((v) => [prefix, String(v)]);
-  return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) =>
-    entriesOf(v, prefix ? `${prefix}.${k}` : k),
-  );
 }
 
 const publicKinds = kinds.filter((k) => k.createdBy === 'public');
@@ -279,5 +270,25 @@ describe('markup', () => {
     expect(out).toContain('<p class="error" id="f-b-error">');
     expect(renderer.summary).toEqual([{ id: 'f-b', message: 'Заполните поле «Б»' }]);
     expect(general).toEqual(['Общая ошибка']);
+  });
+
+  it('shows the issues of hidden fields: in their row, or at the top of the form', () => {
+    // A consent text changed since the page was opened, a row id tampered with: found by test/integration/fuzz-web.
+    const model = formModel(
+      z.strictObject({
+        rows: z.array(z.strictObject({ id: z.string().regex(/^\w+$/).optional(), name: z.string() })).min(1),
+        personalDataConsentVersion: z.literal('2025-09-01'),
+      }),
+      { labels: { name: 'Имя' } },
+    );
+    const raw = { rows: { '0': { id: '!', name: 'Иван' } }, personalDataConsentVersion: '2024-01-01' };
+    const { html: out, general } = render(model, raw, [
+      { path: 'rows.0.id', message: 'Идентификатор строки: латинские буквы' },
+      { path: 'personalDataConsentVersion', message: 'Текст согласия изменился' },
+    ]);
+    expect(out).toMatch(
+      /<fieldset class="row invalid" id="f-rows-0"[^>]*>[\s\S]*Идентификатор строки: латинские буквы/,
+    );
+    expect(general).toEqual(['Текст согласия изменился']);
   });
 });
