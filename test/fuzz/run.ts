@@ -1,7 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { OrganizationSchema, phoneField } from '../../forms/common/types';
+import { get } from '../../functions/adapters/table';
+import { keys, type StoredRecord } from '../../functions/core/model';
+import { purgeRecord } from '../../functions/core/retention';
 import { innOf } from '../support/diagnostics-fixtures';
+import { api } from '../support/stack';
 import { defOf } from './arbitraries';
 
 /**
@@ -116,4 +120,21 @@ export function postRaw(
     request.on('error', reject);
     request.end(body);
   });
+}
+
+/**
+ * Everything a fuzz file made goes, with its links and documents; then the outbox is run until nothing is due, so
+ * the effects of the purged records (dropped by the worker) do not stand before another file's items in the
+ * queue, and no mail or deadline of the fuzz run reaches another file.
+ */
+export async function purgeAll(stack: { appUrl: string }, ids: Iterable<string>): Promise<void> {
+  for (const id of ids) {
+    const record = (await get(keys.record(id))) as unknown as StoredRecord | undefined;
+    if (record) await purgeRecord(record);
+  }
+  for (;;) {
+    const run = await api(stack, 'POST', '/dev/run/outbox');
+    if (run.status !== 200) throw new Error(`POST /dev/run/outbox: ${run.status} ${run.text}`);
+    if (run.json.result.processed === 0) return;
+  }
 }

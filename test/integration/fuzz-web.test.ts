@@ -6,7 +6,6 @@ import { get, put } from '../../functions/adapters/table';
 import type { KindDefinition, LinkParty } from '../../functions/core/kind';
 import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
-import { purgeRecord } from '../../functions/core/retention';
 import { rawFromEntries, rawOf, readForm } from '../../functions/web/form-data';
 import { creationForm, type ObjectNode } from '../../functions/web/form-model';
 import { publicKinds } from '../../functions/web/form-pages';
@@ -18,6 +17,7 @@ import {
   hints,
   pool,
   postRaw,
+  purgeAll,
   type RawAnswer,
   RUNS,
   SEED,
@@ -331,15 +331,11 @@ async function fuzzLinkAction({ kind, name, action, party }: (typeof linkActions
   });
 }
 
-// Everything this file made goes, with its links and outbox effects: nothing reaches another file.
 afterAll(async () => {
   await resetClock(stack);
-  for (const id of madeIds) {
-    const record = (await get(keys.record(id))) as unknown as StoredRecord | undefined;
-    if (record) await purgeRecord(record);
-  }
+  await purgeAll(stack, madeIds);
   console.log(`web fuzz summary (FUZZ_RUNS=${RUNS}, seed ${SEED}):\n${JSON.stringify(summary, null, 1)}`);
-}, 600_000);
+}, 1_800_000);
 
 describe('fixed hostile form posts', () => {
   const url = `${stack.appUrl}/forms/diagnostics-request`;

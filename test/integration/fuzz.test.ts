@@ -5,10 +5,9 @@ import { get, put } from '../../functions/adapters/table';
 import type { KindDefinition, LinkParty } from '../../functions/core/kind';
 import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
-import { purgeRecord } from '../../functions/core/retention';
 import { addDays, anchorOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
 import { actionAnchors, payloadOf } from '../fuzz/payloads';
-import { hints, pool, postRaw, RUNS, SEED, sampled, VALID_EVERY, withServerIds } from '../fuzz/run';
+import { hints, pool, postRaw, purgeAll, RUNS, SEED, sampled, VALID_EVERY, withServerIds } from '../fuzz/run';
 import { drainOutbox, resetClock, setClock } from '../support/diagnostics-api';
 import { collectiveRequest, today } from '../support/diagnostics-fixtures';
 import { diagnosticsRequest } from '../support/fixtures';
@@ -503,14 +502,9 @@ describe('fuzzing the HTTP API with bodies from the zod schemas', () => {
 
   afterAll(async () => {
     await resetClock(stack);
-    // Everything this file made goes, with its links and outbox effects (the worker drops effects of a purged
-    // record): no mail or deadline of the fuzz run reaches another file.
-    for (const id of madeIds) {
-      const record = (await get(keys.record(id))) as unknown as StoredRecord | undefined;
-      if (record) await purgeRecord(record);
-    }
+    await purgeAll(stack, madeIds);
     console.log(`fuzz summary (FUZZ_RUNS=${RUNS}, seed ${SEED}):\n${JSON.stringify(summary, null, 1)}`);
-  }, 600_000);
+  }, 1_800_000);
 
   // Progress of a long run (`npm run fuzz`): one line per route as it finishes.
   let started = Date.now();
