@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PERSONAL_DATA_CONSENT } from '../../forms/common/personal-data';
 import { findKind } from '../../forms/registry';
+import { put } from '../../functions/adapters/table';
+import type { KindDefinition, LinkParty } from '../../functions/core/kind';
+import { newLink } from '../../functions/core/links';
+import type { StoredRecord } from '../../functions/core/model';
 import { collectiveRequest, today } from '../support/diagnostics-fixtures';
 import { diagnosticsRequest } from '../support/fixtures';
 import { internshipApplication } from '../support/internship-fixtures';
@@ -68,3 +72,25 @@ export const actionAnchors: Record<string, () => unknown> = {
   'internship-application/resubmit': () => ({ payload: internshipApplication().body }),
   'route/update': () => ({ payload: routeFixture({ start: addDays(today(), 14) }) }),
 };
+
+/** A link of `party` to a stored record, allowed to take `action`, written straight into the table; its token. */
+export async function putLink(
+  kind: KindDefinition<unknown>,
+  item: StoredRecord,
+  party: LinkParty,
+  action: string,
+): Promise<string> {
+  const contact = kind.contacts[party]?.({ ...item, payload: item.payload } as never);
+  const link = newLink({
+    recordId: item.id,
+    kind: kind.kind,
+    party,
+    email: contact?.email ?? 'fuzz-party@fuzz.example.ru',
+    actions: [action],
+    now: new Date(),
+    ttlDays: 30,
+  });
+  await put(link.item as never);
+  await put(link.ref as never);
+  return link.token;
+}

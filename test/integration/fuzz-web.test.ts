@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findKind, kinds } from '../../forms/registry';
 import { get, put } from '../../functions/adapters/table';
 import type { KindDefinition, LinkParty } from '../../functions/core/kind';
-import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
 import { rawFromEntries, rawOf, readForm } from '../../functions/web/form-data';
 import { creationForm, type ObjectNode } from '../../functions/web/form-model';
@@ -12,7 +11,7 @@ import { publicKinds } from '../../functions/web/form-pages';
 import { escapeHtml } from '../../functions/web/html';
 import { actionFormOf } from '../../functions/web/record-parts';
 import { anchorOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
-import { actionAnchors, payloadOf } from '../fuzz/payloads';
+import { actionAnchors, payloadOf, putLink } from '../fuzz/payloads';
 import {
   hints,
   pool,
@@ -268,19 +267,7 @@ async function linkedRecord(kind: KindDefinition<unknown>, stage: string, action
   const item = recordItem({ kind: kind.kind, stage, payload: payloadOf(kind.kind) });
   await put(item as never);
   madeIds.add(item.id);
-  const contact = kind.contacts[party]?.({ ...item, payload: item.payload } as never);
-  const link = newLink({
-    recordId: item.id,
-    kind: kind.kind,
-    party,
-    email: contact?.email ?? 'fuzz-party@fuzz.example.ru',
-    actions: [action],
-    now: new Date(),
-    ttlDays: 30,
-  });
-  await put(link.item as never);
-  await put(link.ref as never);
-  return { item, token: link.token };
+  return { item, token: await putLink(kind, item, party, action) };
 }
 
 /** Every action a link holder takes with a form. */

@@ -3,10 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { findKind, kinds } from '../../forms/registry';
 import { get, put } from '../../functions/adapters/table';
 import type { KindDefinition, LinkParty } from '../../functions/core/kind';
-import { newLink } from '../../functions/core/links';
 import { keys, type StoredRecord } from '../../functions/core/model';
 import { addDays, anchorOf, type FuzzOptions, invalidBodies, validBodies } from '../fuzz/arbitraries';
-import { actionAnchors, payloadOf } from '../fuzz/payloads';
+import { actionAnchors, payloadOf, putLink } from '../fuzz/payloads';
 import { hints, pool, postRaw, purgeAll, RUNS, SEED, sampled, VALID_EVERY, withServerIds } from '../fuzz/run';
 import { drainOutbox, resetClock, setClock } from '../support/diagnostics-api';
 import { collectiveRequest, today } from '../support/diagnostics-fixtures';
@@ -256,19 +255,8 @@ async function recordFor(
   }
   const party = by.find((b): b is { party: LinkParty } => typeof b === 'object' && 'party' in b)
     ?.party as LinkParty;
-  const contact = kind.contacts[party]?.({ ...item, payload: item.payload } as never);
-  const link = newLink({
-    recordId: item.id,
-    kind: kind.kind,
-    party,
-    email: contact?.email ?? 'fuzz-party@fuzz.example.ru',
-    actions: [action],
-    now: new Date(),
-    ttlDays: 30,
-  });
-  await put(link.item as never);
-  await put(link.ref as never);
-  return { id: item.id, actor: { headers: { 'x-link-token': link.token } } };
+  const token = await putLink(kind, item, party, action);
+  return { id: item.id, actor: { headers: { 'x-link-token': token } } };
 }
 
 /** Every action a person takes (staff or link party); system actions are not reachable over HTTP. */
